@@ -1,0 +1,55 @@
+package dev.proclab.posix;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+
+/**
+ * The few libc calls the JVM side needs (never fork: that is the agent's). Loaded lazily, so a
+ * command that needs none of them starts without JNA, and so the model runs where there is no libc.
+ */
+public final class Posix {
+    public static final int SIGKILL = 9;
+
+    private interface LibC extends Library {
+        int kill(int pid, int sig);
+
+        int geteuid();
+
+        int getuid();
+    }
+
+    private static volatile LibC libc;
+
+    private Posix() {}
+
+    private static LibC libc() {
+        LibC l = libc;
+        if (l == null) {
+            synchronized (Posix.class) {
+                if (libc == null) libc = Native.load("c", LibC.class);
+                l = libc;
+            }
+        }
+        return l;
+    }
+
+    public static boolean isLinux() {
+        String forced = System.getProperty("proclab.os");
+        String os = forced != null ? forced : System.getProperty("os.name", "");
+        return os.toLowerCase(java.util.Locale.ROOT).startsWith("linux");
+    }
+
+    /** kill(-pgid, sig): the whole process group. Returns false when there was no such group. */
+    public static boolean killGroup(long pgid, int sig) {
+        if (!isLinux() || pgid <= 1) return false;
+        return libc().kill((int) -pgid, sig) == 0;
+    }
+
+    public static int euid() {
+        return isLinux() ? libc().geteuid() : -1;
+    }
+
+    public static int uid() {
+        return isLinux() ? libc().getuid() : -1;
+    }
+}

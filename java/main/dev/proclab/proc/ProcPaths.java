@@ -1,0 +1,34 @@
+package dev.proclab.proc;
+
+/** Every /proc and /sys path proclab reads, in one place. */
+public final class ProcPaths {
+    public static final String PROC = "/proc";
+    public static final String SLABINFO = "/proc/slabinfo";
+    public static final String KPAGECOUNT = "/proc/kpagecount";
+    public static final String PID_MAX = "/proc/sys/kernel/pid_max";
+    public static final String NS_LAST_PID = "/proc/sys/kernel/ns_last_pid";
+    public static final String THREADS_MAX = "/proc/sys/kernel/threads-max";
+    public static final String OSRELEASE = "/proc/sys/kernel/osrelease";
+
+    private ProcPaths() {}
+
+    public static String pidDir(long pid) {
+        return PROC + "/" + pid;
+    }
+
+    public static String stat(long pid) {
+        return pidDir(pid) + "/stat";
+    }
+
+    public static String status(long pid) {
+        return pidDir(pid) + "/status";
+    }
+
+    public static String children(long pid, long tid) {
+        return pidDir(pid) + "/task/" + tid + "/children";
+    }
+
+    public static String pagemap(long pid) {
+        return pidDir(pid) + "/pagemap";
+    }
+}
