@@ -1,6 +1,7 @@
 package dev.proclab.compare;
 
 import dev.proclab.kernel.Event;
+import dev.proclab.kernel.TaskView;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,10 @@ import java.util.Map;
  * did); {@code failure} says why a kernel could not finish the lab (the agent died, a step hung).
  */
 public record LabResult(String lab, List<Row> rows, List<String> warnings, List<StepEvent> events,
-                        String realSkipped, String failure) {
+                        List<Tree> trees, String realSkipped, String failure) {
+
+    /** A kernel's lab processes as they were right after an observe step, for the family-tree picture. */
+    public record Tree(int step, String kernel, List<TaskView> tasks) {}
 
     /** An event of a kernel during a step (an exec'd program's output, a timeout). */
     public record StepEvent(int step, String kernel, Event event) {}
