@@ -26,6 +26,17 @@ public final class Fields {
 
     private Fields() {}
 
+    /** The slab fields a slab observe records: its own fields, else those its expect names, else all. */
+    public static List<String> slabFields(Step.Observe o) {
+        if (!o.fields().isEmpty()) return o.fields();
+        java.util.Set<String> fs = new java.util.LinkedHashSet<>();
+        for (String k : o.expect().keySet()) {
+            int dot = k.indexOf('.');
+            if (dot > 0) fs.add(k.substring(dot + 1));
+        }
+        return fs.isEmpty() ? SLAB : List.copyOf(fs);
+    }
+
     public static boolean isProcessField(String f) {
         if (PROCESS.contains(f)) return true;
         for (String p : PREFIXED) if (f.startsWith(p) && f.length() > p.length()) return true;

@@ -2,6 +2,7 @@ package dev.proclab.real;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.proclab.kernel.Event;
+import dev.proclab.kernel.Fields;
 import dev.proclab.kernel.Kernel;
 import dev.proclab.kernel.KernelException;
 import dev.proclab.kernel.Observation;
@@ -138,7 +139,7 @@ public final class RealKernel implements Kernel {
         List<Observation> out = new ArrayList<>();
         if (!r.path("ok").asBoolean() || !r.has("text")) {
             String why = "/proc/slabinfo is not readable (" + r.path("errno").asText("unknown") + "; it needs root)";
-            for (String c : o.slab()) for (String f : slabFields(o)) out.add(Observation.skip("slab", c + "." + f, why));
+            for (String c : o.slab()) for (String f : Fields.slabFields(o)) out.add(Observation.skip("slab", c + "." + f, why));
             return out;
         }
         Map<String, SlabInfo.Cache> now = SlabInfo.parse(r.get("text").asText());
@@ -146,7 +147,7 @@ public final class RealKernel implements Kernel {
         Map<String, SlabInfo.Cache> base = o.since() == null ? null : slabLabels.get(o.since());
         for (String c : o.slab()) {
             SlabInfo.Cache cache = now.get(c);
-            for (String f : slabFields(o)) {
+            for (String f : Fields.slabFields(o)) {
                 String field = c + "." + f;
                 if (cache == null) {
                     out.add(Observation.skip("slab", field, "no cache " + c + " in /proc/slabinfo (SLUB may have merged it into another)"));
@@ -160,16 +161,6 @@ public final class RealKernel implements Kernel {
             }
         }
         return out;
-    }
-
-    /** Slab fields an observe asks for: those named by expect, else all of them. */
-    static List<String> slabFields(Step.Observe o) {
-        Set<String> fs = new LinkedHashSet<>();
-        for (String k : o.expect().keySet()) {
-            int dot = k.indexOf('.');
-            if (dot > 0) fs.add(k.substring(dot + 1));
-        }
-        return fs.isEmpty() ? dev.proclab.kernel.Fields.SLAB : List.copyOf(fs);
     }
 
     @Override
