@@ -60,6 +60,10 @@ public final class LabParser {
     public static final List<String> OBSERVE_KEYS = List.of(
             "proc", "pid", "slab", "system", "fields", "label", "since", "expect", "tolerance", "explain");
 
+    /** Signal names 1..31 (SIGHUP .. SIGSYS). */
+    public static final List<String> SIGNALS =
+            java.util.stream.IntStream.rangeClosed(1, 31).mapToObj(Signals::name).toList();
+
     /** Process states as /proc shows them. */
     public static final String STATES = "RSDTtZXI";
 
@@ -149,6 +153,11 @@ public final class LabParser {
         if (fileName.endsWith(".yaml")) return fileName.substring(0, fileName.length() - 5);
         if (fileName.endsWith(".yml")) return fileName.substring(0, fileName.length() - 4);
         return fileName;
+    }
+
+    /** Whether {@code s} is a valid lab id (kebab-case). */
+    public static boolean isId(String s) {
+        return s != null && KEBAB.matcher(s).matches();
     }
 
     /** Aborts the current unit (a lab key or one step) with its error. */
@@ -284,7 +293,7 @@ public final class LabParser {
                 for (Node c : s.items()) salvage(c);
             } else if (n instanceof Node.Mapping m) {
                 for (Node.Entry e : m.list()) {
-                    if (STEPS.contains(e.key()) && e.value() instanceof Node.Mapping k) {
+                    if (e.value() instanceof Node.Mapping k) {
                         if (k.get("child") instanceof Node.Scalar c && c.isString() && !isBound(c.text())) {
                             bindQuietly(c.text(), c.pos());
                         }
@@ -780,9 +789,9 @@ public final class LabParser {
             }
             String s = string(n, "a signal");
             String full = s.startsWith("SIG") ? s : "SIG" + s;
-            if (Signals.allNames().contains(full)) return full;
+            if (SIGNALS.contains(full)) return full;
             throw bail(n.pos(), "unknown signal " + s
-                    + or(Suggest.didYouMean(full, Signals.allNames()), "; signals are written like SIGKILL, SIGCHLD, SIGSTOP"));
+                    + or(Suggest.didYouMean(full, SIGNALS), "; signals are written like SIGKILL, SIGCHLD, SIGSTOP"));
         }
 
         Duration duration(Node n) {
@@ -1082,8 +1091,8 @@ public final class LabParser {
                     if (w.containsKey("pid") && w.get("pid") != null) pidValue(w.get("pid"), n, "wait.pid");
                     if (w.get("signal") instanceof String s) {
                         String full = s.startsWith("SIG") ? s : "SIG" + s;
-                        if (!Signals.allNames().contains(full)) {
-                            throw bail(n.pos(), "unknown signal " + s + Suggest.didYouMean(full, Signals.allNames()));
+                        if (!SIGNALS.contains(full)) {
+                            throw bail(n.pos(), "unknown signal " + s + Suggest.didYouMean(full, SIGNALS));
                         }
                         w.put("signal", full);
                     }
@@ -1230,7 +1239,7 @@ public final class LabParser {
         }
 
         static String or(String suggestion, String otherwise) {
-            return suggestion.isEmpty() ? otherwise : suggestion;
+            return Suggest.or(suggestion, otherwise);
         }
     }
 }

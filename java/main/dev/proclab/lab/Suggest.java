@@ -31,6 +31,11 @@ public final class Suggest {
         return c == null ? "" : "; did you mean " + c + "?";
     }
 
+    /** {@code suggestion} unless it is empty, then {@code otherwise}. */
+    public static String or(String suggestion, String otherwise) {
+        return suggestion.isEmpty() ? otherwise : suggestion;
+    }
+
     /** Edits (insert, delete, substitute, swap two neighbours) that turn a into b. */
     public static int distance(String a, String b) {
         int n = a.length(), m = b.length();
