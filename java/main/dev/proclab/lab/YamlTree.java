@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.proclab.kernel.Pos;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -37,7 +38,12 @@ final class YamlTree {
             p = parser;
             JsonToken t = p.nextToken();
             if (t == null) return null;
-            return value(t);
+            Node root = value(t);
+            if (p.nextToken() != null) {
+                Pos at = pos();
+                throw new Located(at, "a lab file holds one YAML document; another one starts here");
+            }
+            return root;
         } catch (Located e) {
             throw new LabException(new LabError(file, e.pos.line(), e.pos.column(), e.getMessage()));
         } catch (JsonProcessingException e) {
@@ -79,6 +85,10 @@ final class YamlTree {
                 return new Node.Seq(items, pos);
             }
             case VALUE_STRING:
+                if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+                    throw new Located(pos, "YAML aliases (*" + p.getText() + ") are not supported in lab files;"
+                            + " write the value out");
+                }
                 return new Node.Scalar(p.getText(), p.getText(), pos);
             case VALUE_NUMBER_INT: {
                 Number n = p.getNumberValue();
