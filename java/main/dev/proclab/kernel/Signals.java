@@ -36,6 +36,6 @@ public final class Signals {
     }
 
     public static List<String> allNames() {
-        return List.of(NAMES).subList(1, NAMES.length);
+        return java.util.Arrays.asList(NAMES).subList(1, NAMES.length);
     }
 }

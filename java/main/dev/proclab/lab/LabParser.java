@@ -915,10 +915,11 @@ public final class LabParser {
                     throw bail(pos, "observe of " + kind + " needs fields, e.g. fields: [state, ppid]");
                 }
                 fields = fields(fe.value());
+            } else if (fe != null && kind.equals("slab")) {
+                // an extension of the format: a slab observe may name the slab fields it records
+                fields = names(fe.value(), "slab fields", "slab field", Fields.SLAB);
             } else if (fe != null) {
-                throw bail(fe.keyPos(), kind.equals("slab")
-                        ? "fields is for proc and pid; a slab observe reads every slab field (" + String.join(", ", Fields.SLAB) + ")"
-                        : "fields is for proc and pid; a system observe reads the fields listed in system");
+                throw bail(fe.keyPos(), "fields is for proc, pid and slab; a system observe reads the fields listed in system");
             }
             String label = null;
             Node.Entry le = m.entry("label");
@@ -948,7 +949,7 @@ public final class LabParser {
             List<String> observed = new ArrayList<>();
             switch (kind) {
                 case "slab":
-                    for (String c : slab) for (String f : Fields.SLAB) observed.add(c + "." + f);
+                    for (String c : slab) for (String f : fields.isEmpty() ? Fields.SLAB : fields) observed.add(c + "." + f);
                     break;
                 case "system":
                     observed.addAll(system);
