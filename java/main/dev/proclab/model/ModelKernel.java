@@ -449,7 +449,7 @@ public final class ModelKernel implements Kernel {
         }
         t.mm = newImageMm(true);
         t.comm = comm;
-        t.flags = (t.flags & ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NOFREEZE | PF_NO_SETAFFINITY)) | PF_RANDOMIZE;
+        t.flags = (t.flags & ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NOFREEZE | PF_NO_SETAFFINITY | PF_KTHREAD | PF_IDLE)) | PF_RANDOMIZE;
     }
 
     // ------------------------------------------------------------------------------------------
