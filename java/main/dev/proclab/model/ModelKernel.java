@@ -62,6 +62,7 @@ public final class ModelKernel implements Kernel {
     private PidNs hostNs, labNs;
     private Task swapper, init, kthreadd, agent, main;
     private int nrThreads;
+    private int tracedCount;
     private int cgroupCount;
     private Integer pidsMax;
     private long clock; // microseconds since begin
@@ -1128,6 +1129,7 @@ public final class ModelKernel implements Kernel {
     }
 
     private boolean traced(Task t) {
+        if (tracedCount == 0) return false;
         for (Task u = t.groupLeader; u != null; u = u.nextThread) if (u.ptracer != null) return true;
         return false;
     }
@@ -1228,6 +1230,8 @@ public final class ModelKernel implements Kernel {
             tracer.flags |= PF_SUPERPRIV;
         }
         target.ptracer = tracer;
+        tracer.tracees++;
+        tracedCount++;
         target.traceStopped = true;
         target.ptraceCode = Signals.SIGTRAP | PTRACE_EVENT_STOP << 8;
         return 0;
@@ -1239,6 +1243,8 @@ public final class ModelKernel implements Kernel {
     }
 
     private void untrace(Task t) {
+        t.ptracer.tracees--;
+        tracedCount--;
         t.ptracer = null;
         t.traceStopped = false;
         t.ptraceCode = 0;
@@ -1247,6 +1253,7 @@ public final class ModelKernel implements Kernel {
 
     /** exit_ptrace: a tracer's tracees are detached and run again. */
     private void exitPtrace(Task tracer) {
+        if (tracer.tracees == 0) return;
         for (Task p = swapper.nextTask; p != swapper; p = p.nextTask)
             for (Task u = p; u != null; u = u.nextThread) if (u.ptracer == tracer) untrace(u);
     }
@@ -1304,7 +1311,7 @@ public final class ModelKernel implements Kernel {
             }
         }
         // ptrace_entry: tracees are waited for by their tracer
-        for (Task p = swapper.nextTask; p != swapper; p = p.nextTask) {
+        if (tracedCount > 0) for (Task p = swapper.nextTask; p != swapper; p = p.nextTask) {
             for (Task u = p; u != null; u = u.nextThread) {
                 if (u.ptracer == null || u.ptracer.signal != w.signal || u.realParent.signal == w.signal) continue;
                 if (!any && u != target) continue;

@@ -32,6 +32,7 @@ final class Task {
     /** struct pid users: PID, plus each task using this pid as its pgid or sid (free_pid when 0). */
     int pidRefs;
     int ptraceCode;        // pending ptrace stop to report (exit_code), 0 when consumed
+    int tracees;           // tasks this one traces (its ptraced list)
 
     Task realParent, ptracer;
     Task firstChild, lastChild, prevSibling, nextSibling;
