@@ -109,7 +109,7 @@ public final class ModelBench {
     /** The figures as lines "name value". */
     public static List<String> lines(Map<String, Double> m) {
         List<String> out = new ArrayList<>();
-        m.forEach((k, v) -> out.add(k + " " + (k.equals("steps_per_s") ? String.valueOf(Math.round(v)) : String.format("%.3f", v))));
+        m.forEach((k, v) -> out.add(k + " " + (k.equals("steps_per_s") ? String.valueOf(Math.round(v)) : String.format(java.util.Locale.ROOT, "%.3f", v))));
         return out;
     }
 

@@ -487,9 +487,12 @@ public final class ModelKernel implements Kernel {
         }
     }
 
+    static final int MAX_EVENTS = 10_000;
+
     private void event(String proc, String kind, String text) {
         if (events == null) events = new ArrayList<>();
-        events.add(new Event(proc, kind, text));
+        if (events.size() < MAX_EVENTS) events.add(new Event(proc, kind, text));
+        else if (events.size() == MAX_EVENTS) events.add(new Event(null, "note", "more events left out"));
     }
 
     /** repeat: the loop runs here; {i} is the innermost iteration; failures are counted, not fatal. */
