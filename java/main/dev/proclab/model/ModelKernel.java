@@ -52,7 +52,9 @@ public final class ModelKernel implements Kernel {
     private final long[] slab = new long[CACHES.length];
     private final Map<String, long[]> slabLabels = new HashMap<>();
     private final HashMap<String, Task> names = new HashMap<>();
-    private final ArrayList<Task> timed = new ArrayList<>();
+    private final java.util.PriorityQueue<Timer> timed = new java.util.PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
+
+    private record Timer(long at, Task task) {}
     private final ArrayList<Task> waiters = new ArrayList<>();
     private final ArrayList<long[]> kernelSignals = new ArrayList<>(); // {task index in list, sig}
     private final ArrayList<Task> kernelSignalTargets = new ArrayList<>();
@@ -156,13 +158,14 @@ public final class ModelKernel implements Kernel {
         names.put("agent", agent);
         pidsMax = sandbox.pidsMax();
         if (sandbox.pidNamespace()) {
-            main = must(copyProcess(agent, CloneFlags.NEWPID, Signals.SIGCHLD, false));
+            // (an unprivileged agent gets its namespace through a user namespace: no capability check here)
+            if (agent.uid == 0) agent.flags |= PF_SUPERPRIV;
+            main = must(copyProcess(agent, CloneFlags.NEWPID, Signals.SIGCHLD, true));
             labNs = main.ns;
             if (sandbox.pidMax() != null) labNs.pidMax = sandbox.pidMax();
             setsid(main);
         } else {
-            labNs = hostNs;
-            if (sandbox.pidMax() != null) hostNs.pidMax = sandbox.pidMax();
+            labNs = hostNs; // pid_max without a namespace: the host's is never written, so it is ignored
             main = must(copyProcess(agent, 0, Signals.SIGCHLD, false));
         }
         main.labTask = true;
@@ -200,7 +203,7 @@ public final class ModelKernel implements Kernel {
     }
 
     /** kernel/fork.c copy_process: returns the new Task, or an Integer errno. */
-    private Object copyProcess(Task cur, long cf, int exitSignal, boolean lab) {
+    private Object copyProcess(Task cur, long cf, int exitSignal, boolean trusted) {
         // the validity rules at the top of copy_process
         if ((cf & (CloneFlags.NEWNS | CloneFlags.FS)) == (CloneFlags.NEWNS | CloneFlags.FS)) return Errno.EINVAL;
         if ((cf & (CloneFlags.NEWUSER | CloneFlags.FS)) == (CloneFlags.NEWUSER | CloneFlags.FS)) return Errno.EINVAL;
@@ -221,7 +224,7 @@ public final class ModelKernel implements Kernel {
         if (nrThreads >= cfg.threadsMax()) return Errno.EAGAIN;
         // copy_namespaces: CLONE_NEW* (but NEWUSER) need CAP_SYS_ADMIN
         long nsFlags = CloneFlags.NEWNS | CloneFlags.NEWUTS | CloneFlags.NEWIPC | CloneFlags.NEWPID | CloneFlags.NEWNET | CloneFlags.NEWCGROUP;
-        if ((cf & nsFlags) != 0) {
+        if ((cf & nsFlags) != 0 && !trusted) {
             if (cur.uid != 0) return Errno.EPERM;
             cur.flags |= PF_SUPERPRIV; // ns_capable succeeded
         }
@@ -643,11 +646,11 @@ public final class ModelKernel implements Kernel {
         if (s instanceof Step.Hold h) {
             p.run = Task.HOLD;
             p.busyUntil = clock + h.duration().micros();
-            timed.add(p);
+            timed.add(new Timer(p.busyUntil, p));
         } else if (s instanceof Step.Spin h) {
             p.run = Task.SPIN;
             p.busyUntil = clock + h.duration().micros();
-            timed.add(p);
+            timed.add(new Timer(p.busyUntil, p));
         } else if (s instanceof Step.Block) {
             p.run = Task.BLOCK; // pause(): only a handled signal would end it, and the lab installs none
         } else if (s instanceof Step.SetVar v) {
@@ -684,7 +687,7 @@ public final class ModelKernel implements Kernel {
     private int spawn(Task parent, String child, long cf, int sig) {
         Task old = names.get(child);
         if (old != null && old.exitState != Task.DEAD) throw new StepError(false, "name " + child + " is already bound");
-        Object r = copyProcess(parent, cf, sig, true);
+        Object r = copyProcess(parent, cf, sig, false);
         if (r instanceof Integer e) return e;
         bind(child, (Task) r);
         return 0;
@@ -804,7 +807,7 @@ public final class ModelKernel implements Kernel {
             if (us >= 0) {
                 p.run = Task.PROG_SLEEP;
                 p.busyUntil = clock + us;
-                timed.add(p);
+                timed.add(new Timer(p.busyUntil, p));
                 return;
             }
             doExit(p, WaitStatus.exited(1)); // sleep: missing operand
@@ -938,6 +941,15 @@ public final class ModelKernel implements Kernel {
         }
         if (father.firstChild == null) return;
         Task reaper = findNewReaper(father, childReaper);
+        if (reaper == father) {
+            // a dying namespace init keeps what zap_pid_ns_processes left: zombies are reaped
+            for (Task c = father.firstChild; c != null; ) {
+                Task next = c.nextSibling;
+                if (c.exitState == Task.ZOMBIE && c.signal.nrThreads == 1) releaseTask(c, true);
+                c = next;
+            }
+            return;
+        }
         boolean sameGroup = reaper.signal == father.signal;
         for (Task c = father.firstChild; c != null; ) {
             Task next = c.nextSibling;
@@ -1439,13 +1451,11 @@ public final class ModelKernel implements Kernel {
 
     /** The lab's clock moves: holds and spins end, sleeping programs exit. */
     private void advance(long to) {
-        while (true) {
-            Task next = null;
-            for (Task t : timed) if (next == null || t.busyUntil < next.busyUntil) next = t;
-            if (next == null || next.busyUntil > to) break;
-            timed.remove(next);
-            clock = Math.max(clock, next.busyUntil);
-            if (next.exitState != Task.ALIVE) continue;
+        while (!timed.isEmpty() && timed.peek().at() <= to) {
+            Timer tm = timed.poll();
+            Task next = tm.task();
+            clock = Math.max(clock, tm.at());
+            if (next.exitState != Task.ALIVE || next.busyUntil != tm.at()) continue; // gone, or a later hold replaced it
             if (next.run == Task.PROG_SLEEP) {
                 if (!next.stopped && !next.traceStopped) doExit(next, WaitStatus.exited(0));
             } else if (next.run == Task.HOLD || next.run == Task.SPIN) {

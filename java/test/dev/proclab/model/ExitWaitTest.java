@@ -274,4 +274,27 @@ class ExitWaitTest {
         l.exit("c", 0);
         assertEquals("Z", l.state("main"), "SIGUSR1's default action terminates");
     }
+
+    @Test
+    void namespaceInitExitReapsItsZombiesAndGrandchildren() {
+        Lab l = Lab.ns();
+        l.fork("main", "z");
+        l.exit("z", 0);
+        l.fork("main", "a");
+        l.fork("a", "b");
+        l.exit("b", 0);
+        l.subreaper("a");
+        l.fork("a", "c");
+        l.exit("main", 3);
+        for (String n : java.util.List.of("z", "a", "b", "c")) assertEquals(false, l.get(n, "exists"), n);
+        assertEquals(java.util.List.of(), l.get("main", "children"));
+        assertThrows(AssertionError.class, () -> l.fork("main", "late"), "a zombie takes no step");
+    }
+
+    @Test
+    void unprivilegedLabStillGetsItsNamespace() {
+        Lab l = new Lab(ModelConfig.DEFAULT.withUid(1000), new dev.proclab.kernel.Sandbox(true, null, null));
+        assertEquals(1L, l.get("main", "pid"));
+        assertEquals("EPERM", l.setuid("main", 0));
+    }
 }
