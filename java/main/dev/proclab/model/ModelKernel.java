@@ -1560,7 +1560,7 @@ public final class ModelKernel implements Kernel {
         boolean exists = t != null && t.exitState != Task.DEAD && (lab || t.nr[0] != 0);
         if (f.equals("exists")) return Observation.of(subj, f, exists);
         if (!exists) return Observation.of(subj, f, null);
-        PidNs view = t.ns;
+        PidNs view = lab ? t.ns : hostNs; // a lab process as its namespace sees it; "pid N" as the host sees it
         Object v;
         switch (f) {
             case "pid" -> v = (long) t.nr[view.level];

@@ -105,6 +105,15 @@ class WorldTest {
     }
 
     @Test
+    void hostPidSubjectsSeeHostPids() {
+        Lab l = Lab.ns();
+        assertEquals(11L, l.host(11, "pid"));
+        assertEquals("agent", l.host(11, "ppid"));
+        assertEquals(1L, l.get("main", "pid"));
+        assertEquals(0L, l.get("main", "ppid"));
+    }
+
+    @Test
     void systemFields() {
         Lab l = new Lab(ModelConfig.DEFAULT.withThreadsMax(1000), new dev.proclab.kernel.Sandbox(true, 1000, null));
         assertEquals(1000L, l.system("pid_max"));
