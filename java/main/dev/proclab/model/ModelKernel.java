@@ -1136,8 +1136,9 @@ public final class ModelKernel implements Kernel {
             s.pending |= 1L << sig; // a tracee reports signals to its tracer first
             return;
         }
-        if (isCoreSignal(sig) && s.stopSig != 0) {
-            s.pending |= 1L << sig; // complete_signal: only non-core fatal signals wake a stopped group
+        if (s.stopSig != 0) {
+            // complete_signal: no stopped thread wants_signal() but SIGKILL; it stays pending until SIGCONT
+            s.pending |= 1L << sig;
             return;
         }
         groupExit(t, sig);
@@ -1155,10 +1156,6 @@ public final class ModelKernel implements Kernel {
 
     static boolean isDefaultIgnored(int sig) {
         return sig == Signals.SIGCHLD || sig == Signals.SIGCONT || sig == 23 /* SIGURG */ || sig == 28 /* SIGWINCH */ || sig >= 32;
-    }
-
-    static boolean isCoreSignal(int sig) {
-        return sig == 3 || sig == 4 || sig == 5 || sig == 6 || sig == 7 || sig == 8 || sig == 11 || sig == 24 || sig == 25 || sig == 31;
     }
 
     /** do_group_exit via a fatal signal: every thread exits with the signal (no core dump in the model). */

@@ -69,12 +69,37 @@ class SignalTest {
     }
 
     @Test
-    void sigtermKillsAStoppedProcess() {
+    void sigtermWaitsForSigcontWhenStopped() {
         Lab l = Lab.plain();
         l.fork("main", "kid");
         l.signal(null, "kid", "SIGSTOP");
         l.signal(null, "kid", "SIGTERM");
+        assertEquals("T", l.state("kid"), "only SIGKILL wakes a stopped task");
+        l.signal(null, "kid", "SIGCONT");
         assertEquals("Z", l.state("kid"));
+        l.waitFor("main", "kid");
+        assertEquals(15L, l.status("main"));
+    }
+
+    @Test
+    void sigkillKillsAStoppedProcess() {
+        Lab l = Lab.plain();
+        l.fork("main", "kid");
+        l.signal(null, "kid", "SIGSTOP");
+        l.signal(null, "kid", "SIGKILL");
+        assertEquals("Z", l.state("kid"));
+    }
+
+    @Test
+    void fatalSignalKillsAVforkParentInD() {
+        Lab l = Lab.plain();
+        l.fork("main", "p");
+        l.vfork("p", "c");
+        assertEquals("D", l.state("p"));
+        l.signal(null, "p", "SIGTERM");
+        assertEquals("Z", l.state("p"));
+        assertEquals("S", l.state("c"));
+        assertNull(l.exit("c", 0), "the child goes on");
     }
 
     @Test
