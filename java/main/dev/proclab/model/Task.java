@@ -56,6 +56,11 @@ final class Task {
     boolean waitAny;
     int waitOpts;
 
+    /** task->parent: the tracer while traced, else real_parent (who gets SIGCHLD and wait reports). */
+    Task parent() {
+        return ptracer != null ? ptracer : realParent;
+    }
+
     boolean isLeader() {
         return groupLeader == this;
     }
