@@ -1002,7 +1002,7 @@ public final class ModelKernel implements Kernel {
 
     /** do_notify_parent: signal the parent; true when the child is to be autoreaped (SIGCHLD ignored). */
     private boolean notifyParent(Task t, int sig) {
-        Task parent = t.realParent;
+        Task parent = t.parent(); // tsk->parent: the tracer while traced
         boolean autoreap = false;
         if (sig == Signals.SIGCHLD && parent.sighand.ignores(Signals.SIGCHLD)) {
             autoreap = true;
