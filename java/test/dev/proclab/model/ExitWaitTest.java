@@ -297,4 +297,34 @@ class ExitWaitTest {
         assertEquals(1L, l.get("main", "pid"));
         assertEquals("EPERM", l.setuid("main", 0));
     }
+
+    @Test
+    void wcloneWaitsOnlyForCloneChildren() {
+        Lab l = Lab.plain();
+        l.ignore("main", "SIGUSR2");
+        l.clone("main", "c", List.of(), "SIGUSR2");
+        l.fork("main", "f");
+        l.exit("c", 6);
+        l.exit("f", 5);
+        assertNull(l.waitFor("main", "any", "__WCLONE"));
+        assertEquals("c", l.waitOf("main").get("pid"));
+        assertEquals("ECHILD", l.waitFor("main", "f", "__WCLONE"));
+        assertNull(l.waitFor("main", "any"));
+        assertEquals("f", l.waitOf("main").get("pid"));
+    }
+
+    @Test
+    void continuedIsReportedOnce() {
+        Lab l = Lab.plain();
+        l.fork("main", "kid");
+        l.signal(null, "kid", "SIGSTOP");
+        l.signal(null, "kid", "SIGCONT");
+        l.waitFor("main", "kid", "WCONTINUED", "WNOWAIT");
+        assertEquals(0xffffL, l.status("main"));
+        l.waitFor("main", "kid", "WCONTINUED");
+        assertEquals(0xffffL, l.status("main"));
+        l.waitFor("main", "kid", "WCONTINUED", "WNOHANG");
+        assertEquals(0L, l.waitOf("main").get("pid"));
+        assertEquals("S", l.state("kid"));
+    }
 }
