@@ -1,0 +1,92 @@
+package dev.proclab.model;
+
+/**
+ * mm_struct with its VMAs and page tables. A page-table entry is an int: 0 not present, 1 the
+ * shared zero page (read-only), else frame << 1 | writable. Region 0 is the hidden page that holds
+ * the lab's variables (the agent's table in its data segment).
+ */
+final class Mm {
+    static final int PTE_NONE = 0, PTE_ZERO = 1;
+
+    int users = 1;
+    int imageVmas;
+    String[] regionNames = new String[2];
+    int[][] ptes = new int[2][];
+    int nRegions;
+    String[] varNames;
+    long[] varVals;
+    int nVars;
+
+    int vmaCount() {
+        return imageVmas + nRegions - 1;
+    }
+
+    int region(String name) {
+        for (int i = 1; i < nRegions; i++) if (regionNames[i].equals(name)) return i;
+        return -1;
+    }
+
+    void addRegion(String name, int pages) {
+        if (nRegions == regionNames.length) {
+            regionNames = java.util.Arrays.copyOf(regionNames, nRegions * 2);
+            ptes = java.util.Arrays.copyOf(ptes, nRegions * 2);
+        }
+        regionNames[nRegions] = name;
+        ptes[nRegions] = new int[pages];
+        nRegions++;
+    }
+
+    int var(String name) {
+        for (int i = 0; i < nVars; i++) if (varNames[i].equals(name)) return i;
+        return -1;
+    }
+
+    void setVar(String name, long v) {
+        int i = var(name);
+        if (i < 0) {
+            if (varNames == null) {
+                varNames = new String[4];
+                varVals = new long[4];
+            } else if (nVars == varNames.length) {
+                varNames = java.util.Arrays.copyOf(varNames, nVars * 2);
+                varVals = java.util.Arrays.copyOf(varVals, nVars * 2);
+            }
+            i = nVars++;
+            varNames[i] = name;
+        }
+        varVals[i] = v;
+    }
+}
+
+/** Physical frames: a map count per frame (what /proc/kpagecount shows), recycled through a free stack. */
+final class Frames {
+    int[] mapcount = new int[1024];
+    int[] free = new int[256];
+    int nFree;
+    int next = 1; // frame 0 is never handed out
+    long inUse;
+
+    int alloc() {
+        int f;
+        if (nFree > 0) f = free[--nFree];
+        else {
+            f = next++;
+            if (f >= mapcount.length) mapcount = java.util.Arrays.copyOf(mapcount, mapcount.length * 2);
+        }
+        mapcount[f] = 1;
+        inUse++;
+        return f;
+    }
+
+    void get(int f) {
+        mapcount[f]++;
+    }
+
+    void put(int f) {
+        if (--mapcount[f] == 0) {
+            if (nFree == free.length) free = java.util.Arrays.copyOf(free, nFree * 2);
+            free[nFree++] = f;
+            inUse--;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.proclab.model;
+
+/**
+ * task_struct, kept small: ints, a few references, no collections. Children and siblings are
+ * intrusive links as in the kernel's list_head; so are the task list (leaders, from init_task)
+ * and the thread list of a group.
+ */
+final class Task {
+    // run modes: what the task is doing when not stopped and not exited
+    static final byte IDLE = 0, HOLD = 1, BLOCK = 2, SPIN = 3, WAIT = 4, VFORK = 5, PROG_SLEEP = 6, RUNNING = 7, KIDLE = 8;
+    static final byte ALIVE = 0, ZOMBIE = 1, DEAD = 2;
+
+    String name;
+    String comm;
+    /** pid numbers per namespace level, nr[0] is the host pid. */
+    int[] nr;
+    PidNs ns;
+    int flags;
+    int uid, suid;
+    byte run;
+    byte exitState;
+    boolean stopped;       // group stop (T)
+    boolean traceStopped;  // ptrace stop (t)
+    boolean execd;         // runs another program than the agent
+    boolean labTask;       // created by the lab (in the lab's cgroup)
+    boolean inCgroup;
+    int exitCode;          // encoded wait status of its own exit
+    int exitSignal;        // -1 for threads
+    int errno;             // of the last step
+    long busyUntil;        // model clock (us) when HOLD/SPIN/PROG_SLEEP ends
+    long minflt;
+    /** struct pid users: PID, plus each task using this pid as its pgid or sid (free_pid when 0). */
+    int pidRefs;
+    int ptraceCode;        // pending ptrace stop to report (exit_code), 0 when consumed
+    int tracees;           // tasks this one traces (its ptraced list)
+
+    Task realParent, ptracer;
+    Task firstChild, lastChild, prevSibling, nextSibling;
+    Task groupLeader, nextThread;
+    Task prevTask, nextTask;
+    Task pgrp, session;
+    Task vforkParent;      // the parent blocked in vfork for this child (vfork_done)
+    Task vforkChild;       // this task waits in D for it
+
+    Mm mm;
+    Ref files, fs;
+    Sighand sighand;
+    Sig signal;
+
+    // the last wait: task waited for (null: pid 0 with WNOHANG), status; waitValid false: null
+    boolean waitValid;
+    Task waitTask;
+    int waitStatus;
+    // a blocking wait in progress
+    Task waitTarget;
+    boolean waitAny;
+    int waitOpts;
+
+    /** task->parent: the tracer while traced, else real_parent (who gets SIGCHLD and wait reports). */
+    Task parent() {
+        return ptracer != null ? ptracer : realParent;
+    }
+
+    boolean isLeader() {
+        return groupLeader == this;
+    }
+
+    boolean alive() {
+        return exitState == ALIVE;
+    }
+}
+
+/** signal_struct: shared by the threads of a group. */
+final class Sig {
+    int nrThreads;           // tasks of the group not yet released (get_nr_threads)
+    int live;                // tasks of the group not yet exited
+    boolean isChildSubreaper;
+    boolean unkillable;      // SIGNAL_UNKILLABLE: the init of a pid namespace
+    boolean groupExit;       // SIGNAL_GROUP_EXIT
+    int groupExitCode;
+    long nprocLimit;         // RLIMIT_NPROC (soft = hard here)
+    long[] rlim;             // other rlimits, lazily
+    int stopSig;             // group stop in effect with this signal
+    boolean stopNotify;      // a stop not yet reported to WUNTRACED
+    boolean contNotify;      // a continue not yet reported to WCONTINUED
+    long pending;            // fatal signals pending while stopped
+    long minfltDead;         // sig->min_flt: faults of released threads
+}
+
+/** sighand_struct: the dispositions; only SIG_DFL and SIG_IGN exist in the lab. */
+final class Sighand {
+    int count;
+    long ignored;            // bit n: signal n is SIG_IGN
+
+    boolean ignores(int sig) {
+        return (ignored & (1L << sig)) != 0;
+    }
+}
+
+/** A refcounted shared object (files_struct, fs_struct): only its sharing is observable. */
+final class Ref {
+    int count = 1;
+}
