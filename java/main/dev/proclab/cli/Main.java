@@ -1,2 +1,46 @@
 package dev.proclab.cli;
-public final class Main { public static void main(String[] a) {} }
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "proclab", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {
+            "A hands-on lab for Linux process management: each lab runs on the book's reference model of the kernel",
+            "and on this machine's real kernel, and proclab shows field by field where they agree and where they differ.",
+            ""},
+        subcommands = {RunCommand.class, LabsCommand.class, ShowCommand.class, DoctorCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
+        footer = {"", "Start with: proclab labs, then proclab show zombie, then proclab run zombie."})
+public final class Main implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns its exit code; never throws, never prints a stack trace unless PROCLAB_DEBUG is set. */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("proclab: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
+            c.getErr().println("See '" + c.getCommandSpec().qualifiedName() + " --help'.");
+            return ExitCodes.BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            c.getErr().println("proclab: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            if (System.getenv("PROCLAB_DEBUG") != null) ex.printStackTrace(c.getErr());
+            return ExitCodes.MACHINE;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return ExitCodes.BAD_INPUT;
+    }
+}

@@ -9,6 +9,7 @@ public final class ProcPaths {
     public static final String NS_LAST_PID = "/proc/sys/kernel/ns_last_pid";
     public static final String THREADS_MAX = "/proc/sys/kernel/threads-max";
     public static final String OSRELEASE = "/proc/sys/kernel/osrelease";
+    public static final String YAMA_PTRACE_SCOPE = "/proc/sys/kernel/yama/ptrace_scope";
 
     private ProcPaths() {}
 

@@ -27,7 +27,8 @@ public final class TerminalReport {
         List<String[]> cells = new ArrayList<>();
         for (Row row : r.rows()) {
             cells.add(new String[] {String.valueOf(row.step()), row.proc(), row.field(),
-                row.expected() == null ? "" : cell(row.expected()), cell(row.model()), cell(row.real()), row.verdict().id()});
+                row.expected() == null ? "" : cell(row.expected()), cell(shown(row.model(), row.expected())),
+                cell(shown(row.real(), row.expected())), row.verdict().id()});
         }
         int[] w = new int[HEAD.length];
         for (int i = 0; i < HEAD.length; i++) w[i] = HEAD[i].length();
@@ -39,7 +40,10 @@ public final class TerminalReport {
             String text = line(c, w);
             int cut = text.lastIndexOf(c[6]);
             out.println(text.substring(0, cut) + style.verdict(row.verdict(), c[6]));
-            if (row.note() != null && row.verdict() != Verdict.MATCH) out.println("      " + style.dim("↳ " + row.note()));
+            // the lab-wide reason is said once below, not on every row
+            if (row.note() != null && row.verdict() != Verdict.MATCH && !row.note().equals(r.realSkipped())) {
+                out.println("      " + style.dim("↳ " + row.note()));
+            }
         }
         for (LabResult.StepEvent e : r.events()) {
             if (!"output".equals(e.event().kind())) continue;
@@ -62,6 +66,16 @@ public final class TerminalReport {
         }
         String verdict = r.failure() != null ? "FAILED" : r.failed() ? "DIFFERS" : "OK";
         return sb.append("  ").append(r.failure() != null || r.failed() ? style.verdict(Verdict.DIFFERS, verdict) : style.verdict(Verdict.MATCH, verdict)).toString();
+    }
+
+    /** An object shown against a partial expectation: only the keys the lab asked about (JSON keeps all). */
+    static Object shown(Object v, Object expected) {
+        if (v instanceof Map<?, ?> m && expected instanceof Map<?, ?> e) {
+            Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            for (Object k : e.keySet()) if (m.containsKey(k)) out.put(k, m.get(k));
+            return out;
+        }
+        return v;
     }
 
     private static String cell(Object v) {

@@ -1,0 +1,51 @@
+package dev.proclab.cli;
+
+import dev.proclab.model.ModelConfig;
+import dev.proclab.model.ModelKernel;
+import dev.proclab.model.SlabGeometry;
+import dev.proclab.posix.Posix;
+import dev.proclab.proc.ProcFiles;
+import dev.proclab.proc.ProcPaths;
+import java.io.IOException;
+
+/**
+ * The model, told what machine it stands for. The model never reads the OS itself: here, on Linux,
+ * the machine's pid_max, threads-max, uid, Yama scope and slab geometry are read and handed to it;
+ * elsewhere (or when unreadable) it keeps its documented defaults.
+ */
+final class Models {
+    private static ModelConfig config;
+
+    private Models() {}
+
+    static synchronized ModelConfig config() {
+        if (config != null) return config;
+        ModelConfig c = ModelConfig.DEFAULT;
+        if (Posix.isLinux()) {
+            Integer pidMax = readInt(ProcPaths.PID_MAX);
+            if (pidMax != null) c = c.withHostPidMax(pidMax);
+            Integer threadsMax = readInt(ProcPaths.THREADS_MAX);
+            if (threadsMax != null) c = c.withThreadsMax(threadsMax);
+            Integer yama = readInt(ProcPaths.YAMA_PTRACE_SCOPE);
+            if (yama != null) c = c.withYamaScope(yama);
+            int euid = Posix.euid();
+            if (euid >= 0) c = c.withUid(euid);
+            try {
+                c = c.withSlabs(SlabGeometry.parse(ProcFiles.read(ProcPaths.SLABINFO)));
+            } catch (IOException | RuntimeException e) {
+                // not root, or no slabinfo: the documented default geometry stays
+            }
+        }
+        config = c;
+        return c;
+    }
+
+    static ModelKernel kernel() {
+        return new ModelKernel(config());
+    }
+
+    private static Integer readInt(String path) {
+        Long v = ProcFiles.readLong(path);
+        return v == null ? null : (int) (long) v;
+    }
+}

@@ -1,0 +1,235 @@
+package dev.proclab.report;
+
+import dev.proclab.compare.LabResult;
+import dev.proclab.compare.Row;
+import dev.proclab.kernel.Step;
+import dev.proclab.kernel.TaskView;
+import dev.proclab.kernel.Values;
+import dev.proclab.lab.Lab;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One self-contained HTML page for a run: per lab its questions, steps, rows, and at each observe
+ * both kernels' process trees as SVG (states as colours; zombies grey, dashed, marked "zombie").
+ */
+public final class HtmlReport {
+    private static final int NODE_W = 132, NODE_H = 46, GAP_X = 18, GAP_Y = 34, PAD = 12;
+
+    private HtmlReport() {}
+
+    public record Entry(Lab lab, LabResult result) {}
+
+    public static String render(List<Entry> entries, RunInfo info) {
+        StringBuilder h = new StringBuilder(32_768);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>proclab report</title>\n<style>")
+         .append(CSS).append("</style></head><body>\n");
+        h.append("<header><h1>proclab</h1><p>Linux ").append(esc(info.release())).append(' ').append(esc(info.machine()))
+         .append(" &middot; capabilities: ");
+        info.capabilities().forEach((k, v) -> h.append("<span class=\"cap ").append(v ? "yes" : "no").append("\">").append(esc(k)).append("</span> "));
+        h.append("</p></header>\n");
+        h.append("<nav><ul>");
+        for (Entry e : entries) {
+            h.append("<li><a href=\"#lab-").append(esc(e.lab().id())).append("\">").append(esc(e.lab().id())).append("</a> ")
+             .append(badge(e.result())).append("</li>");
+        }
+        h.append("</ul></nav>\n");
+        for (Entry e : entries) lab(h, e.lab(), e.result());
+        h.append("<footer>Made by proclab. Model: the book's reference kernel in Java; real: this machine's kernel through proclab-agent.</footer>\n");
+        return h.append("</body></html>\n").toString();
+    }
+
+    private static String badge(LabResult r) {
+        if (r.failure() != null) return "<span class=\"v differs\">failed</span>";
+        return r.failed() ? "<span class=\"v differs\">differs</span>" : "<span class=\"v match\">ok</span>";
+    }
+
+    private static void lab(StringBuilder h, Lab lab, LabResult r) {
+        h.append("<section class=\"lab\" id=\"lab-").append(esc(lab.id())).append("\">\n<h2>").append(esc(lab.title()))
+         .append(" <small>").append(esc(lab.id())).append("</small> ").append(badge(r)).append("</h2>\n");
+        if (lab.source() != null) h.append("<p class=\"source\">").append(esc(lab.source())).append("</p>\n");
+        if (!lab.concepts().isEmpty()) {
+            h.append("<p class=\"concepts\">");
+            for (String c : lab.concepts()) h.append("<code>").append(esc(c)).append("</code> ");
+            h.append("</p>\n");
+        }
+        if (!lab.questions().isEmpty()) {
+            h.append("<h3>Questions</h3><ol class=\"questions\">");
+            for (String q : lab.questions()) h.append("<li>").append(esc(q)).append("</li>");
+            h.append("</ol>\n");
+        }
+        h.append("<h3>Steps</h3><ol class=\"steps\">");
+        for (Step s : lab.steps()) h.append("<li><code>").append(esc(lab.line(s.pos().line()).trim())).append("</code></li>");
+        h.append("</ol>\n");
+        if (r.realSkipped() != null) h.append("<p class=\"note skipped\">Real side skipped: ").append(esc(r.realSkipped())).append("</p>\n");
+        if (r.failure() != null) h.append("<p class=\"note differs\">Failed: ").append(esc(r.failure())).append("</p>\n");
+        for (String w : r.warnings()) h.append("<p class=\"note skipped\">Warning: ").append(esc(w)).append("</p>\n");
+
+        Map<Integer, List<Row>> byStep = new LinkedHashMap<>();
+        for (Row row : r.rows()) byStep.computeIfAbsent(row.step(), k -> new ArrayList<>()).add(row);
+        Map<String, List<TaskView>> trees = new HashMap<>();
+        for (LabResult.Tree t : r.trees()) trees.put(t.step() + "/" + t.kernel(), t.tasks());
+        for (Map.Entry<Integer, List<Row>> e : byStep.entrySet()) {
+            int step = e.getKey();
+            h.append("<div class=\"observe\"><h4>Step ").append(step).append(": <code>")
+             .append(esc(lab.line(lab.steps().get(step - 1).pos().line()).trim())).append("</code></h4>\n");
+            h.append("<table><thead><tr><th>proc</th><th>field</th><th>expected</th><th>model</th><th>real</th><th>verdict</th></tr></thead><tbody>");
+            for (Row row : e.getValue()) {
+                h.append("<tr><td>").append(esc(row.proc())).append("</td><td>").append(esc(row.field())).append("</td><td>")
+                 .append(row.expected() == null ? "" : esc(Values.show(row.expected()))).append("</td><td>").append(esc(Values.show(row.model())))
+                 .append("</td><td>").append(esc(Values.show(row.real()))).append("</td><td><span class=\"v ").append(row.verdict().id()).append("\">")
+                 .append(row.verdict().id()).append("</span>");
+                if (row.note() != null) h.append("<div class=\"why\">").append(esc(row.note())).append("</div>");
+                h.append("</td></tr>");
+            }
+            h.append("</tbody></table>\n<div class=\"trees\">");
+            for (String kernel : List.of("model", "real")) {
+                List<TaskView> tasks = trees.get(step + "/" + kernel);
+                h.append("<figure><figcaption>").append(kernel).append(" kernel</figcaption>");
+                h.append(tasks == null ? "<p class=\"none\">not run</p>" : svg(tasks));
+                h.append("</figure>");
+            }
+            h.append("</div></div>\n");
+        }
+        for (LabResult.StepEvent ev : r.events()) {
+            if (!"output".equals(ev.event().kind())) continue;
+            h.append("<details><summary>Output of ").append(esc(ev.event().proc())).append(" at step ").append(ev.step())
+             .append(" (").append(ev.kernel()).append(")</summary><pre>").append(esc(ev.event().text())).append("</pre></details>\n");
+        }
+        h.append("</section>\n");
+    }
+
+    /** A tidy top-down tree: depth by parent links, x by the order leaves are met. */
+    static String svg(List<TaskView> tasks) {
+        Map<String, TaskView> byName = new LinkedHashMap<>();
+        for (TaskView t : tasks) byName.put(t.name(), t);
+        Map<String, List<String>> kids = new LinkedHashMap<>();
+        List<String> roots = new ArrayList<>();
+        Map<String, String> ghosts = new LinkedHashMap<>(); // parents outside the lab, drawn faint
+        for (TaskView t : tasks) {
+            if (byName.containsKey(t.parent())) {
+                kids.computeIfAbsent(t.parent(), k -> new ArrayList<>()).add(t.name());
+            } else {
+                String ghost = "(" + t.parent() + ")";
+                if (!ghosts.containsKey(ghost)) {
+                    ghosts.put(ghost, t.parent());
+                    roots.add(ghost);
+                }
+                kids.computeIfAbsent(ghost, k -> new ArrayList<>()).add(t.name());
+            }
+        }
+        Map<String, double[]> at = new LinkedHashMap<>();
+        double[] nextX = {0};
+        int[] depth = {0};
+        for (String r : roots) place(r, 0, kids, at, nextX, depth);
+        int width = (int) Math.max(1, nextX[0]) * (NODE_W + GAP_X) + 2 * PAD;
+        int height = (depth[0] + 1) * (NODE_H + GAP_Y) + 2 * PAD;
+        StringBuilder s = new StringBuilder();
+        s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tree\" width=\"").append(width).append("\" height=\"").append(height)
+         .append("\" viewBox=\"0 0 ").append(width).append(' ').append(height).append("\" role=\"img\">");
+        for (Map.Entry<String, List<String>> e : kids.entrySet()) {
+            double[] p = at.get(e.getKey());
+            for (String c : e.getValue()) {
+                double[] q = at.get(c);
+                s.append(String.format("<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" class=\"edge\"/>",
+                        p[0] + NODE_W / 2.0, p[1] + NODE_H, q[0] + NODE_W / 2.0, q[1]));
+            }
+        }
+        for (Map.Entry<String, double[]> e : at.entrySet()) {
+            double[] p = e.getValue();
+            TaskView t = byName.get(e.getKey());
+            if (t == null) {
+                s.append(String.format("<rect x=\"%.0f\" y=\"%.0f\" width=\"%d\" height=\"%d\" rx=\"8\" class=\"ghost\"/>", p[0], p[1], NODE_W, NODE_H))
+                 .append(String.format("<text x=\"%.0f\" y=\"%.0f\" class=\"label\">%s</text>", p[0] + NODE_W / 2.0, p[1] + 28, esc(ghostLabel(ghosts.get(e.getKey())))));
+                continue;
+            }
+            String st = t.state();
+            s.append(String.format("<rect x=\"%.0f\" y=\"%.0f\" width=\"%d\" height=\"%d\" rx=\"8\" class=\"node s%s\"><title>%s pid %d state %s threads %d</title></rect>",
+                    p[0], p[1], NODE_W, NODE_H, stateClass(st), esc(t.name()), t.pid(), esc(st), t.threads()));
+            s.append(String.format("<text x=\"%.0f\" y=\"%.0f\" class=\"label\">%s</text>", p[0] + NODE_W / 2.0, p[1] + 19, esc(t.name())));
+            s.append(String.format("<text x=\"%.0f\" y=\"%.0f\" class=\"sub\">pid %d · %s%s</text>", p[0] + NODE_W / 2.0, p[1] + 36,
+                    t.pid(), esc(stateWord(st)), t.threads() > 1 ? " · " + t.threads() + " thr" : ""));
+        }
+        return s.append("</svg>").toString();
+    }
+
+    private static String ghostLabel(String parent) {
+        return "0".equals(parent) ? "outside the namespace" : parent;
+    }
+
+    private static void place(String n, int d, Map<String, List<String>> kids, Map<String, double[]> at, double[] nextX, int[] depth) {
+        depth[0] = Math.max(depth[0], d);
+        List<String> ks = kids.getOrDefault(n, List.of());
+        double y = PAD + d * (NODE_H + GAP_Y);
+        if (ks.isEmpty()) {
+            at.put(n, new double[] {PAD + nextX[0] * (NODE_W + GAP_X), y});
+            nextX[0]++;
+            return;
+        }
+        for (String k : ks) place(k, d + 1, kids, at, nextX, depth);
+        double first = at.get(ks.get(0))[0], last = at.get(ks.get(ks.size() - 1))[0];
+        at.put(n, new double[] {(first + last) / 2, y});
+    }
+
+    private static String stateClass(String st) {
+        return switch (st) {
+            case "R", "S", "D", "T", "Z", "X", "I" -> st;
+            case "t" -> "tr";
+            default -> "U";
+        };
+    }
+
+    static String stateWord(String st) {
+        return switch (st) {
+            case "R" -> "R running";
+            case "S" -> "S sleeping";
+            case "D" -> "D uninterruptible";
+            case "T" -> "T stopped";
+            case "t" -> "t traced";
+            case "Z" -> "Z zombie";
+            case "X" -> "X dead";
+            case "I" -> "I idle";
+            default -> st;
+        };
+    }
+
+    static String esc(String s) {
+        if (s == null) return "";
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static final String CSS = """
+            body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d232b;background:#f6f7f9}
+            header{background:#1d2b3a;color:#fff;padding:14px 28px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.9}
+            .cap{display:inline-block;padding:0 6px;border-radius:4px;margin:1px;font-size:12px}.cap.yes{background:#2e7d32}.cap.no{background:#8d6e63}
+            nav{padding:8px 28px;background:#e9edf2}nav ul{margin:0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:14px}
+            section.lab{background:#fff;margin:18px 28px;padding:10px 22px 18px;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.12)}
+            h2 small{color:#6b7785;font-weight:normal;font-size:14px}.source{color:#6b7785;margin-top:-8px}
+            code{background:#eef1f5;padding:1px 4px;border-radius:3px}
+            table{border-collapse:collapse;margin:6px 0 10px;min-width:60%}th,td{border-bottom:1px solid #e3e7ec;padding:4px 10px;text-align:left;vertical-align:top}
+            th{background:#f1f4f7;font-weight:600}.why{color:#6b7785;font-size:12px}
+            .v{padding:1px 7px;border-radius:9px;font-size:12px;font-weight:600;color:#fff}
+            .v.match{background:#2e7d32}.v.differs,.v.expect-failed{background:#c62828}.v.explained{background:#00838f}.v.skipped{background:#b26a00}
+            .note.skipped{color:#b26a00}.note.differs{color:#c62828}
+            .trees{display:flex;gap:18px;flex-wrap:wrap}figure{margin:0;padding:6px;border:1px solid #e3e7ec;border-radius:8px;background:#fbfcfd}
+            figcaption{font-weight:600;color:#44505c;margin-bottom:4px}
+            svg.tree .edge{stroke:#7d8a97;stroke-width:1.5}svg.tree .label{font-weight:600;font-size:13px;text-anchor:middle;fill:#102030}
+            svg.tree .sub{font-size:11px;text-anchor:middle;fill:#24323f}
+            svg.tree .node{stroke:#24323f;stroke-width:1.2}svg.tree .ghost{fill:#fff;stroke:#b8c2cc;stroke-dasharray:3 3}
+            .sR{fill:#a5d6a7}.sS{fill:#90caf9}.sD{fill:#ffb74d}.sT,.str{fill:#ce93d8}.sZ{fill:#bdbdbd;stroke-dasharray:5 3}.sX{fill:#eeeeee}.sI{fill:#e0e0e0}.sU{fill:#fff}
+            footer{color:#6b7785;padding:10px 28px 30px;font-size:12px}
+            """;
+}
