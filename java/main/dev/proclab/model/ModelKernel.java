@@ -1491,7 +1491,7 @@ public final class ModelKernel implements Kernel {
             }
             for (String cache : o.slab()) {
                 int c = cacheIndex(cache);
-                for (String f : Fields.SLAB) {
+                for (String f : Fields.slabFields(o)) {
                     String field = cache + "." + f;
                     if (c < 0) out.add(Observation.skip("slab", field, "the model keeps no slab cache " + cache));
                     else if (o.since() != null && since == null) out.add(Observation.skip("slab", field, "no slab reading labelled " + o.since()));
