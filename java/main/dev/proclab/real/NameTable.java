@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Lab names against pids: the agent's (host) view and the lab's own (namespace) view. */
-final class NameTable {
+public final class NameTable {
     private final Map<Long, String> byHost = new HashMap<>();
     private final Map<Long, String> byNs = new HashMap<>();
     private final Map<String, Long> hostOf = new HashMap<>();
@@ -15,19 +15,19 @@ final class NameTable {
         hostOf.put(name, hostPid);
     }
 
-    String byHost(long hostPid) {
+    public String byHost(long hostPid) {
         return byHost.get(hostPid);
     }
 
-    String byNs(long nsPid) {
+    public String byNs(long nsPid) {
         return byNs.get(nsPid);
     }
 
-    Long hostPid(String name) {
+    public Long hostPid(String name) {
         return hostOf.get(name);
     }
 
-    Iterable<String> names() {
+    public Iterable<String> names() {
         return hostOf.keySet();
     }
 }

@@ -186,4 +186,14 @@ public final class RealKernel implements Kernel {
     public void close() {
         if (agent != null) agent.close();
     }
+
+    /** The lab's names and pids as the agent reported them (for tests and reports). */
+    public NameTable names() {
+        return names;
+    }
+
+    /** The agent's pid, or -1 before begin(). */
+    public long agentPid() {
+        return agent == null ? -1 : agent.pid();
+    }
 }
