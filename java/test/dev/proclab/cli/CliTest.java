@@ -1,0 +1,157 @@
+package dev.proclab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.proclab.kernel.Capability;
+import dev.proclab.posix.Posix;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> VERDICTS = Set.of("match", "differs", "explained", "expect-failed", "skipped");
+
+    @Test
+    void theZombieLabMatchesOnTheRealKernel() {
+        assumeTrue(Posix.isLinux(), "the real side needs Linux");
+        Cli r = Cli.run("run", "zombie", "--no-color");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("zombie: 4 match, 0 differs, 0 explained, 0 expect-failed, 0 skipped"), r.out());
+    }
+
+    @Test
+    void jsonIsTheDocumentOfTheFormat() throws Exception {
+        assumeTrue(Posix.isLinux(), "the real side needs Linux");
+        Cli r = Cli.run("run", "zombie", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode doc = JSON.readTree(r.out());
+        checkDocument(doc);
+        assertEquals("zombie", doc.get("lab").asText());
+        for (JsonNode row : doc.get("rows")) assertEquals("match", row.get("verdict").asText(), row.toString());
+        JsonNode first = doc.get("rows").get(0);
+        assertEquals(3, first.get("step").asInt());
+        assertEquals("kid", first.get("proc").asText());
+        assertEquals("state", first.get("field").asText());
+        assertEquals("Z", first.get("real").asText());
+        JsonNode wait = doc.get("rows").get(2);
+        assertEquals(256, wait.get("real").get("status").asInt());
+        assertEquals(4, doc.get("summary").get("match").asInt());
+    }
+
+    @Test
+    void severalLabsMakeAnArray() throws Exception {
+        Cli r = Cli.run("run", "zombie", "fork-memory", "--json", "--model-only");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode doc = JSON.readTree(r.out());
+        assertTrue(doc.isArray());
+        assertEquals(2, doc.size());
+        for (JsonNode d : doc) checkDocument(d);
+    }
+
+    /** The shape LAB-FORMAT.md documents: every key, every type, every verdict name. */
+    static void checkDocument(JsonNode doc) {
+        assertTrue(doc.get("lab").isTextual());
+        assertTrue(doc.get("kernel").get("release").isTextual());
+        assertTrue(doc.get("kernel").get("machine").isTextual());
+        Set<String> caps = new TreeSet<>();
+        doc.get("capabilities").fieldNames().forEachRemaining(caps::add);
+        Set<String> want = new TreeSet<>();
+        for (Capability c : Capability.values()) want.add(c.id());
+        assertEquals(want, caps);
+        doc.get("capabilities").forEach(v -> assertTrue(v.isBoolean()));
+        assertTrue(doc.get("rows").isArray());
+        for (JsonNode row : doc.get("rows")) {
+            for (String k : List.of("step", "proc", "field", "expected", "model", "real", "verdict", "note")) assertTrue(row.has(k), k + " in " + row);
+            assertTrue(row.get("step").isInt());
+            assertTrue(VERDICTS.contains(row.get("verdict").asText()));
+        }
+        Set<String> summary = new TreeSet<>();
+        doc.get("summary").fieldNames().forEachRemaining(summary::add);
+        assertEquals(new TreeSet<>(VERDICTS), summary);
+        int total = 0;
+        for (JsonNode n : doc.get("summary")) total += n.asInt();
+        assertEquals(doc.get("rows").size(), total);
+    }
+
+    @Test
+    void aBrokenLabFileIsExitCode2WithFileLineColumn(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("broken.yaml");
+        Files.writeString(f, "id: broken\ntitle: t\nsteps:\n  - frok: {proc: main, child: kid}\n");
+        Cli r = Cli.run("run", "--file", f.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains(f + ":4:5: unknown step frok; did you mean fork?"), r.err());
+        assertFalse(r.err().contains("Exception"), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void unknownLabsAndOptionsAreExitCode2() {
+        Cli r = Cli.run("run", "zombi");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("zombie"), "suggests the lab: " + r.err());
+        assertEquals(2, Cli.run("run", "--no-such-option").exit());
+        assertEquals(2, Cli.run("run").exit());
+        assertEquals(2, Cli.run("frobnicate").exit());
+    }
+
+    @Test
+    void modelOnlyRunsEveryLabWithoutTheRealKernel() {
+        Cli r = Cli.run("run", "--all", "--model-only", "--no-color");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("real side skipped: --model-only"));
+        assertFalse(r.out().contains("expect-failed  "), r.out());
+    }
+
+    @Test
+    void onAMachineThatIsNotLinuxEveryLabRunsOnTheModelAndSaysWhy() {
+        String old = System.getProperty("proclab.os");
+        System.setProperty("proclab.os", "Mac OS X");
+        try {
+            Cli r = Cli.run("run", "--all", "--no-color");
+            assertEquals(0, r.exit(), r.out() + r.err());
+            assertTrue(r.out().contains("real side skipped: needs linux: not Linux (Mac OS X)"), r.out());
+            assertFalse(r.out().contains(" match\n"), "no row can match without a real side");
+        } finally {
+            if (old == null) System.clearProperty("proclab.os");
+            else System.setProperty("proclab.os", old);
+        }
+    }
+
+    @Test
+    void doctorTellsEveryCapabilityAndHowItKnows() {
+        assumeTrue(Posix.isLinux(), "doctor probes Linux");
+        Cli r = Cli.run("doctor", "--no-color");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("kernel: "), r.out());
+        for (Capability c : Capability.values()) {
+            assertTrue(r.out().matches("(?s).*\\n" + c.id() + ":\\s+(yes|no )\\s+— \\S.*"), c.id() + " in\n" + r.out());
+        }
+    }
+
+    @Test
+    void labsShowAndVersion() {
+        Cli labs = Cli.run("labs", "--no-color");
+        assertEquals(0, labs.exit());
+        assertTrue(labs.out().contains("zombie"));
+        assertTrue(labs.out().lines().filter(l -> l.contains("runs here") || l.contains("model only")).count() >= 16, labs.out());
+        Cli show = Cli.run("show", "zombie", "--no-color");
+        assertEquals(0, show.exit());
+        assertTrue(show.out().contains("What state is the child in after it exits, before its parent waits?"));
+        assertTrue(show.out().contains("fork:    {proc: main, child: kid}"));
+        Cli v = Cli.run("--version");
+        assertEquals(0, v.exit());
+        assertTrue(v.out().startsWith("proclab "));
+        Cli help = Cli.run("--help");
+        assertEquals(0, help.exit());
+        for (String sub : List.of("run", "labs", "show", "doctor", "bench")) assertTrue(help.out().contains(sub), sub);
+    }
+}
