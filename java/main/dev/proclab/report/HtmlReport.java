@@ -62,7 +62,7 @@ public final class HtmlReport {
             h.append("</ol>\n");
         }
         h.append("<h3>Steps</h3><ol class=\"steps\">");
-        for (Step s : lab.steps()) h.append("<li><code>").append(esc(lab.line(s.pos().line()).trim())).append("</code></li>");
+        for (Step s : lab.steps()) h.append("<li><code>").append(esc(stepText(lab, s))).append("</code></li>");
         h.append("</ol>\n");
         if (r.realSkipped() != null) h.append("<p class=\"note skipped\">Real side skipped: ").append(esc(r.realSkipped())).append("</p>\n");
         if (r.failure() != null) h.append("<p class=\"note differs\">Failed: ").append(esc(r.failure())).append("</p>\n");
@@ -75,7 +75,7 @@ public final class HtmlReport {
         for (Map.Entry<Integer, List<Row>> e : byStep.entrySet()) {
             int step = e.getKey();
             h.append("<div class=\"observe\"><h4>Step ").append(step).append(": <code>")
-             .append(esc(lab.line(lab.steps().get(step - 1).pos().line()).trim())).append("</code></h4>\n");
+             .append(esc(stepText(lab, lab.steps().get(step - 1)))).append("</code></h4>\n");
             h.append("<table><thead><tr><th>proc</th><th>field</th><th>expected</th><th>model</th><th>real</th><th>verdict</th></tr></thead><tbody>");
             for (Row row : e.getValue()) {
                 h.append("<tr><td>").append(esc(row.proc())).append("</td><td>").append(esc(row.field())).append("</td><td>")
@@ -100,6 +100,11 @@ public final class HtmlReport {
              .append(" (").append(ev.kernel()).append(")</summary><pre>").append(esc(ev.event().text())).append("</pre></details>\n");
         }
         h.append("</section>\n");
+    }
+
+    /** A step as the lab file wrote it (its first line, without the list dash). */
+    private static String stepText(Lab lab, Step s) {
+        return lab.line(s.pos().line()).trim().replaceFirst("^- ", "");
     }
 
     /** A tidy top-down tree: depth by parent links, x by the order leaves are met. */
@@ -157,7 +162,7 @@ public final class HtmlReport {
     }
 
     private static String ghostLabel(String parent) {
-        return "0".equals(parent) ? "outside the namespace" : parent;
+        return "0".equals(parent) ? "outside the ns" : parent;
     }
 
     private static void place(String n, int d, Map<String, List<String>> kids, Map<String, double[]> at, double[] nextX, int[] depth) {

@@ -5,8 +5,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs proclab's command line in this JVM and keeps what it printed. */
-record Cli(int exit, String out, String err) {
-    static synchronized Cli run(String... args) {
+public record Cli(int exit, String out, String err) {
+    public static synchronized Cli run(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try {
