@@ -48,6 +48,10 @@ final class RunCommand extends BaseCommand {
     @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report with process-tree pictures.")
     Path html;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "Time budget of each lab (default ${DEFAULT-VALUE}); a lab past it is stopped and reported with its step.")
+    int timeoutSeconds;
+
     @Mixin
     AgentOptions agentOptions;
 
@@ -58,6 +62,10 @@ final class RunCommand extends BaseCommand {
             labs.addAll(Labs.resolve(ids, all, files));
         } catch (LabException e) {
             for (LabError err : e.errors()) err().println(err);
+            return ExitCodes.BAD_INPUT;
+        }
+        if (timeoutSeconds <= 0) {
+            err().println("proclab run: --timeout must be a positive number of seconds");
             return ExitCodes.BAD_INPUT;
         }
         if (labs.isEmpty()) {
@@ -88,7 +96,7 @@ final class RunCommand extends BaseCommand {
         for (Lab lab : labs) {
             String whyNot = modelOnly ? "--model-only" : RealSide.whyNot(lab, machine);
             Kernel real = whyNot == null ? new RealKernel(agent) : null;
-            LabRunner runner = new LabRunner(lab.id(), lab.steps(), lab.sandbox());
+            LabRunner runner = new LabRunner(lab.id(), lab.steps(), lab.sandbox()).withTimeout(java.time.Duration.ofSeconds(timeoutSeconds));
             if (html != null) runner.withTrees();
             LabResult r = runner.run(Models.kernel(), real, whyNot);
             results.add(r);

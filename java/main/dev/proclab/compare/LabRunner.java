@@ -27,6 +27,7 @@ public final class LabRunner {
     private final List<FailedStep> failedSteps = new ArrayList<>();
     private final List<LabResult.Tree> trees = new ArrayList<>();
     private boolean captureTrees;
+    private long timeoutNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
     private String realSkipped;
     private String failure;
 
@@ -36,6 +37,12 @@ public final class LabRunner {
         this.labId = labId;
         this.steps = steps;
         this.sandbox = sandbox;
+    }
+
+    /** The whole lab's time budget; past it the lab stops and is reported at the step it reached. */
+    public LabRunner withTimeout(java.time.Duration timeout) {
+        timeoutNanos = timeout.toNanos();
+        return this;
     }
 
     /** Also keep each kernel's process tree after every observe (for the HTML report; costs a few reads). */
@@ -67,9 +74,15 @@ public final class LabRunner {
                     real = null;
                 }
             }
+            long deadline = System.nanoTime() + timeoutNanos;
             for (int i = 0; i < steps.size(); i++) {
                 int number = i + 1;
                 Step step = steps.get(i);
+                if (System.nanoTime() > deadline) {
+                    failure = "the lab ran past its timeout of " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+                            + " ms before step " + number + " (" + describe(step) + ")";
+                    break;
+                }
                 StepResult m;
                 try {
                     m = model.apply(step);

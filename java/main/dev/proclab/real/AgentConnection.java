@@ -175,6 +175,9 @@ public final class AgentConnection implements AutoCloseable {
         try {
             if (!process.waitFor(3, TimeUnit.SECONDS)) kill();
             process.waitFor(2, TimeUnit.SECONDS);
+            // An agent that did not end cleanly (killed, crashed) could not kill its lab: do it here.
+            // Its process group outlives it while members remain, so the group id cannot have been reused.
+            if (!process.isAlive() && process.exitValue() != 0) Posix.killGroup(process.pid(), Posix.SIGKILL);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill();
