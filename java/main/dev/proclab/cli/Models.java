@@ -1,5 +1,7 @@
 package dev.proclab.cli;
 
+import dev.proclab.kernel.Capability;
+import dev.proclab.lab.Lab;
 import dev.proclab.model.ModelConfig;
 import dev.proclab.model.ModelKernel;
 import dev.proclab.model.SlabGeometry;
@@ -40,8 +42,14 @@ final class Models {
         return c;
     }
 
-    static ModelKernel kernel() {
-        return new ModelKernel(config());
+    /**
+     * The model for one lab. A lab that requires root or setuid describes a root scenario: the model
+     * answers it as root even when this user is not (its real side is skipped then, with the reason).
+     */
+    static ModelKernel kernel(Lab lab) {
+        ModelConfig c = config();
+        if (c.uid() != 0 && (lab.needs(Capability.ROOT) || lab.needs(Capability.SETUID))) c = c.withUid(0);
+        return new ModelKernel(c);
     }
 
     private static Integer readInt(String path) {

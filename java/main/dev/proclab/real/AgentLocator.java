@@ -75,10 +75,17 @@ public final class AgentLocator {
             if (in == null) return null;
             bytes = in.readAllBytes();
         }
-        Path dir = cacheDir().resolve(sha256(bytes).substring(0, 16));
+        String hash = sha256(bytes).substring(0, 16);
+        Path dir = cacheDir().resolve(hash);
         Path target = dir.resolve(BINARY);
         if (Files.isExecutable(target) && Files.size(target) == bytes.length) return target;
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            // no writable home (a service user, HOME=/nonexistent): a private directory of our own
+            dir = Files.createTempDirectory("proclab-" + hash + "-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            target = dir.resolve(BINARY);
+        }
         Path tmp = Files.createTempFile(dir, BINARY, ".tmp");
         Files.write(tmp, bytes);
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
