@@ -82,15 +82,30 @@ public final class AgentLocator {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            // no writable home (a service user, HOME=/nonexistent): a private directory of our own
-            dir = Files.createTempDirectory("proclab-" + hash + "-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            // no writable home (a service user, HOME=/nonexistent): a private directory in tmp
+            dir = privateTempDir("proclab-" + System.getProperty("user.name") + "-" + hash);
             target = dir.resolve(BINARY);
+            if (Files.isExecutable(target) && Files.size(target) == bytes.length) return target;
         }
         Path tmp = Files.createTempFile(dir, BINARY, ".tmp");
         Files.write(tmp, bytes);
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return target;
+    }
+
+    /** tmp/NAME, reused only when it is ours alone (owner, mode 0700, not a link); else a fresh unique one. */
+    private static Path privateTempDir(String name) throws IOException {
+        var mode = PosixFilePermissions.fromString("rwx------");
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), name);
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(mode));
+            return dir;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            var attrs = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (attrs.isDirectory() && attrs.owner().getName().equals(System.getProperty("user.name")) && attrs.permissions().equals(mode)) return dir;
+            return Files.createTempDirectory(name + "-", PosixFilePermissions.asFileAttribute(mode));
+        }
     }
 
     private static Path cacheDir() {
