@@ -51,6 +51,7 @@ static uint32_t seq_counter;
 static pid_t agent_pid;
 static long nofile_soft_orig;
 static struct lab_cmd cmdbuf;
+static char self_exe[4096];
 
 static struct script_rec *srecs;
 static size_t nsrecs, cap_srecs;
@@ -259,6 +260,7 @@ static void on_ready(struct task *t, const struct lab_rep *r, int fd)
 	t->ready = 1;
 	t->ready_err = r->err;
 	t->ready_pid = r->pid;
+	t->tables = (uint64_t)r->val;
 	if (fd >= 0) {
 		t->pidfd = fd;
 		t->host_pid = pidfd_host_pid(fd);
@@ -1579,6 +1581,19 @@ static int h_start(struct ctx *x, struct node *c)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (!pidns_on && getppid() != agent_pid)
 			sys_exit_group(1);
+		/* a fresh image keeps main small: fork costs grow with the
+		 * parent's mappings, and repeat is measured against a plain loop */
+		if (self_exe[0]) {
+			char a1[16], a2[16], a3[24], a4[24];
+			snprintf(a1, sizeof a1, "%d", sv[1]);
+			snprintf(a2, sizeof a2, "%d", pidns_on);
+			snprintf(a3, sizeof a3, "%ld", sb_pid_max);
+			snprintf(a4, sizeof a4, "%ld", nofile_soft_orig);
+			char *av[] = {"proclab-agent", "--lab", a1, a2, a3, a4, NULL};
+			fcntl(sv[1], F_SETFD, 0);
+			execv(self_exe, av);
+			fcntl(sv[1], F_SETFD, FD_CLOEXEC);
+		}
 		lab_main(sv[1], pidns_on, sb_pid_max, (int)nofile_soft_orig);
 	}
 	close(sv[1]);
@@ -2068,8 +2083,12 @@ static void hello(void)
 	free(o.p);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc == 6 && !strcmp(argv[1], "--lab"))
+		lab_main(atoi(argv[2]), atoi(argv[3]), atol(argv[4]), atoi(argv[5]));
+	ssize_t sl = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
+	self_exe[sl > 0 ? sl : 0] = 0;
 	pid_t ppid0 = getppid();
 	agent_pid = getpid();
 	setsid(); /* fails harmlessly when we already lead a process group */

@@ -20,6 +20,7 @@ struct task {
 		reaped : 1, dead : 1, ended : 1, expect_end : 1, busy : 1, active : 1, got : 1;
 	int ready_err;
 	pid_t ready_pid;
+	uint64_t tables; /* address of lab_tables in its memory */
 	int vfork_of;   /* a vfork parent: index of the child it waits for, else -1 */
 	uint32_t vfork_seq;
 	int err;        /* errno of the last step, 0: null */

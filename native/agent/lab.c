@@ -90,6 +90,7 @@ static void send_ready(int sock, int thread, int err)
 	r.kind = REP_READY;
 	r.err = err;
 	r.pid = thread ? sys_gettid() : getpid();
+	r.val = (int64_t)(uintptr_t)&lab_tables; /* differs per image (PIE) */
 	int fd = sys_pidfd_open(thread ? sys_gettid() : getpid(), thread ? PIDFD_THREAD : 0);
 	send_rep(sock, &r, fd, NULL, 0);
 	if (fd >= 0)
@@ -595,8 +596,11 @@ void lab_main(int sock, int pidns, long pid_max, int nofile_soft)
 	}
 	int dn = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (dn >= 0) {
+		/* lab processes never write on the protocol channel, and hold
+		 * no pipe of the agent's caller open (stderr too) */
 		dup2(dn, 0);
 		dup2(dn, 1);
+		dup2(dn, 2);
 		close(dn);
 	}
 	if (nofile_soft > 0) {

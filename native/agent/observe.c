@@ -162,8 +162,8 @@ void observe_task(struct task *t, char **regions, int nregions, struct sbuf *res
 	if (exists) {
 		put_proc_text(t->host_pid, res, &tmp);
 		int st = proc_state(t->host_pid);
-		if (st && st != 'Z' && st != 'X' && !t->execd) {
-			struct iovec l = {&tab, sizeof tab}, r = {&lab_tables, sizeof tab};
+		if (st && st != 'Z' && st != 'X' && !t->execd && t->tables) {
+			struct iovec l = {&tab, sizeof tab}, r = {(void *)(uintptr_t)t->tables, sizeof tab};
 			if (process_vm_readv(t->host_pid, &l, 1, &r, 1, 0) == (ssize_t)sizeof tab) {
 				sb_puts(res, ",\"vars\":{");
 				for (uint32_t i = 0; i < tab.nvars && i < LAB_MAX_VARS; i++) {
