@@ -962,6 +962,7 @@ static int h_create(struct ctx *x, struct node *c, int kind)
 	ch->sock = sv[0];
 	ch->parent = p->idx;
 	ch->thread = (flags & CLONE_THREAD) != 0;
+	ch->shares_files = (flags & CLONE_FILES) != 0;
 	activate(ch);
 	struct lab_cmd *m = cmd_new(kind == 0 ? OP_FORK : kind == 1 ? OP_VFORK : OP_CLONE);
 	m->x = (int64_t)flags;
@@ -1025,6 +1026,17 @@ static int h_create(struct ctx *x, struct node *c, int kind)
 	return ST_OK;
 }
 
+static int exe_changed(struct task *t)
+{
+	char path[64], exe[4096];
+	snprintf(path, sizeof path, "/proc/%d/exe", t->host_pid);
+	ssize_t n = readlink(path, exe, sizeof exe - 1);
+	if (n <= 0)
+		return 0;
+	exe[n] = 0;
+	return strcmp(exe, self_exe) != 0;
+}
+
 static int h_exec(struct ctx *x, struct node *c)
 {
 	struct task *p;
@@ -1056,7 +1068,9 @@ static int h_exec(struct ctx *x, struct node *c)
 	p->outfd = pf[0];
 	p->execing = 1;
 	int64_t dl = deadline_ms(timeout_ms);
-	WAIT_UNTIL(p->got || p->sock < 0, dl);
+	/* a task sharing its fd table leaves its control socket open in the
+	 * table its exec leaves behind: there the image itself tells */
+	WAIT_UNTIL(p->got || p->sock < 0 || (p->shares_files && exe_changed(p)), dl);
 	p->want = 0;
 	if (p->got) {
 		p->execing = 0;
@@ -1064,13 +1078,14 @@ static int h_exec(struct ctx *x, struct node *c)
 		p->err = p->rep.err;
 		return p->rep.err ? failed_errno(x, p->rep.err) : ST_OK;
 	}
-	if (p->sock >= 0) {
+	if (p->sock >= 0 && !(p->shares_files && exe_changed(p))) {
 		p->busy = 1;
 		return timed_out(x, "%s did not exec in %d ms", p->name, timeout_ms);
 	}
 	p->execd = 1;
 	p->execing = 0;
 	p->err = 0;
+	close_fd(&p->sock);
 	await_vfork_parent(p, dl);
 	return ST_OK;
 }
