@@ -1199,6 +1199,7 @@ static int h_signal(struct ctx *x, struct node *c)
 		if (settle_state(to, "ZX", 1, dl) < 0)
 			return timed_out(x, "%s did not end in %d ms", to->name, timeout_ms);
 		to->ended = 1;
+		await_vfork_parent(to, dl);
 	}
 	return ST_OK;
 }
@@ -1545,7 +1546,7 @@ static int h_sandbox(struct ctx *x, struct node *c)
 	}
 	pidns_on = 0;
 	sb_pid_max = sb_pids_max = 0;
-	if (pidns && try_pidns(x->msg, sizeof x->msg) != 0)
+	if (pidns && (x->err = try_pidns(x->msg, sizeof x->msg)) != 0)
 		return ST_FAIL;
 	if (pm && !kernel_at_least(6, 14)) {
 		snprintf(x->msg, sizeof x->msg,
@@ -1553,7 +1554,7 @@ static int h_sandbox(struct ctx *x, struct node *c)
 			 "the host's");
 		return ST_FAIL;
 	}
-	if (px && cgroup_create(px, cg_path, sizeof cg_path, x->msg, sizeof x->msg) != 0)
+	if (px && (x->err = cgroup_create(px, cg_path, sizeof cg_path, x->msg, sizeof x->msg)) != 0)
 		return ST_FAIL;
 	pidns_on = pidns;
 	sb_pid_max = pm;
