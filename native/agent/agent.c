@@ -1501,6 +1501,12 @@ static int h_observe(struct ctx *x, struct node *c)
 	struct task *p;
 	if (c->argc < 2)
 		return error(x, "observe: needs P [REGION...]");
+	if (!strcmp(c->argv[1], "agent") && c->argc == 2) {
+		/* the agent is a process of the lab's world too (main's parent) */
+		sb_printf(x->res, ",\"name\":\"agent\",\"pid\":%d", pidns_on ? 0 : agent_pid);
+		observe_pid(agent_pid, x->res);
+		return ST_OK;
+	}
 	TRY(get_task(x, c->argv[1], &p));
 	for (int i = 2; i < c->argc; i++)
 		if (!valid_var(c->argv[i]))
