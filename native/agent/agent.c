@@ -264,6 +264,8 @@ static void on_ready(struct task *t, const struct lab_rep *r, int fd)
 	if (fd >= 0) {
 		t->pidfd = fd;
 		t->host_pid = pidfd_host_pid(fd);
+	} else if (!pidns_on && r->pid > 0) {
+		t->host_pid = r->pid; /* no pidfd (a thread before Linux 6.9): same namespace */
 	}
 }
 

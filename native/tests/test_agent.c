@@ -604,6 +604,14 @@ TEST(exec_output_and_errno)
 	EXPECT_TRUE(strstr(r, "(sleep)") != NULL);
 	r = cmd(a, "set k2 x 1");
 	EXPECT_TRUE(strstr(r, "\"type\":\"error\"") != NULL);
+	/* a task sharing main's fd table: its exec is seen all the same */
+	ASSERT_TRUE(ok(cmd(a, "clone main cf CLONE_FILES SIGCHLD")));
+	r = cmd(a, "exec cf /bin/true");
+	EXPECT_TRUE(ok(r));
+	r = cmd(a, "wait main cf");
+	EXPECT_EQ(jnum(r, "status"), 0);
+	r = cmd(a, "observe agent");
+	EXPECT_TRUE(ok(r) && strstr(r, "(proclab-agent)") != NULL);
 	EXPECT_EQ(agent_close(a), 0);
 }
 
