@@ -1804,6 +1804,7 @@ static int h_repeat(struct ctx *x, struct node *c)
 	y.created = top ? &created : x->created;
 	y.in_repeat = 1;
 	y.res = &sub;
+	int64_t t0 = mono_ns();
 	int rc = try_fast(&y, c, n);
 	long failed = 0;
 	int last = 0;
@@ -1844,6 +1845,7 @@ static int h_repeat(struct ctx *x, struct node *c)
 		sb_jstr(x->res, errno_name(last));
 	else
 		sb_puts(x->res, "null");
+	sb_printf(x->res, ",\"t_us\":%lld", (long long)((mono_ns() - t0) / 1000));
 	if (top) {
 		sb_puts(x->res, ",\"names\":[");
 		if (created.len)
