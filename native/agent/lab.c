@@ -395,12 +395,13 @@ static void loop(int sock)
 			pid_t p = clone(clone_entry, (char *)ca - 64, (int)(flags | (unsigned)c.a), ca,
 					&ca->ptid, (void *)tls, &ca->ctid);
 			int e = p < 0 ? errno : 0;
+			int pidfd = ca->ptid; /* CLONE_PIDFD: ours, read before the unmap */
 			if (p < 0 || !(flags & CLONE_VM))
 				munmap(stk, CLONE_STACK);
 			if (p < 0 || !(flags & CLONE_FILES))
 				close(fd);
 			if (p > 0 && (flags & CLONE_PIDFD) && !(flags & CLONE_FILES))
-				close(ca->ptid);
+				close(pidfd);
 			reply(sock, &c, e, p, 0);
 			break;
 		}

@@ -386,6 +386,14 @@ TEST(clone_invalid_combination)
 	EXPECT_TRUE(strstr(r, "\"type\":\"error\"") != NULL);
 	r = cmd(a, "clone main ok CLONE_VM|CLONE_FS SIGCHLD");
 	EXPECT_TRUE(ok(r));
+	r = cmd(a, "clone main pf CLONE_PIDFD SIGCHLD");
+	EXPECT_TRUE(ok(r));
+	r = cmd(a, "clone main tid CLONE_VM|CLONE_SIGHAND|CLONE_THREAD|CLONE_SETTLS|"
+		   "CLONE_PARENT_SETTID|CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID -");
+	EXPECT_TRUE(ok(r));
+	EXPECT_TRUE(ok(cmd(a, "set tid v 2")));
+	r = cmd(a, "clone main us CLONE_NEWUSER|CLONE_FS -");
+	EXPECT_TRUE(strstr(r, "\"errno\":\"EINVAL\"") != NULL);
 	r = cmd(a, "clone main x CLONE_NOPE -");
 	EXPECT_TRUE(strstr(r, "\"type\":\"error\"") != NULL);
 	EXPECT_EQ(agent_close(a), 0);
