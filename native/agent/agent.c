@@ -43,6 +43,7 @@ static int nactive, cap_active;
 
 static int started, quitting;
 static long sb_pid_max, sb_pids_max;
+static int sb_userns;
 static char cg_path[800];
 static int timeout_ms = 2000;
 static unsigned long long out_seq;
@@ -1033,10 +1034,22 @@ static int exe_changed(struct task *t)
 	char path[64], exe[4096];
 	snprintf(path, sizeof path, "/proc/%d/exe", t->host_pid);
 	ssize_t n = readlink(path, exe, sizeof exe - 1);
-	if (n <= 0)
-		return 0;
-	exe[n] = 0;
-	return strcmp(exe, self_exe) != 0;
+	if (n > 0) {
+		exe[n] = 0;
+		return strcmp(exe, self_exe) != 0;
+	}
+	/* a zombie has no exe link any more, but keeps its comm */
+	struct sbuf b = {0};
+	int changed = 0;
+	snprintf(path, sizeof path, "/proc/%d/stat", t->host_pid);
+	if (read_file(path, &b) == 0 && b.p) {
+		char *o = strchr(b.p, '('), *c = strrchr(b.p, ')');
+		if (o && c && c > o)
+			changed = (size_t)(c - o - 1) != strlen("proclab-agent") ||
+				  strncmp(o + 1, "proclab-agent", (size_t)(c - o - 1)) != 0;
+	}
+	free(b.p);
+	return changed;
 }
 
 static int h_exec(struct ctx *x, struct node *c)
@@ -1554,8 +1567,14 @@ static int h_sandbox(struct ctx *x, struct node *c)
 	}
 	pidns_on = 0;
 	sb_pid_max = sb_pids_max = 0;
-	if (pidns && (x->err = try_pidns(x->msg, sizeof x->msg)) != 0)
-		return ST_FAIL;
+	sb_userns = 0;
+	if (pidns && (x->err = try_pidns(0, x->msg, sizeof x->msg)) != 0) {
+		char m2[256];
+		if (x->err != EPERM || try_pidns(1, m2, sizeof m2) != 0)
+			return ST_FAIL;
+		x->err = 0;
+		sb_userns = 1; /* not privileged: the namespace comes with a user namespace */
+	}
 	if (pm && !kernel_at_least(6, 14)) {
 		snprintf(x->msg, sizeof x->msg,
 			 "pid_max is per pid namespace only since Linux 6.14: here a write would change "
@@ -1567,7 +1586,8 @@ static int h_sandbox(struct ctx *x, struct node *c)
 	pidns_on = pidns;
 	sb_pid_max = pm;
 	sb_pids_max = px;
-	sb_printf(x->res, ",\"pidns\":%s", pidns ? "true" : "false");
+	sb_printf(x->res, ",\"pidns\":%s,\"userns\":%s", pidns ? "true" : "false",
+		  sb_userns ? "true" : "false");
 	sb_puts(x->res, ",\"pid_max\":");
 	if (pm)
 		sb_printf(x->res, "%ld", pm);
@@ -1591,7 +1611,8 @@ static int h_start(struct ctx *x, struct node *c)
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return failed_errno(x, errno);
-	pid_t pid = pidns_on ? sys_clone_nostack(CLONE_NEWPID | SIGCHLD) : sys_fork();
+	unsigned long nsfl = CLONE_NEWPID | (sb_userns ? CLONE_NEWUSER : 0);
+	pid_t pid = pidns_on ? sys_clone_nostack(nsfl | SIGCHLD) : sys_fork();
 	if (pid < 0) {
 		int e = errno;
 		close(sv[0]);
@@ -1605,6 +1626,12 @@ static int h_start(struct ctx *x, struct node *c)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (!pidns_on && getppid() != agent_pid)
 			sys_exit_group(1);
+		if (sb_userns) {
+			char go;
+			/* wait until the agent has written our uid/gid maps */
+			if (recv(sv[1], &go, 1, 0) != 1 || go != 'g')
+				sys_exit_group(1);
+		}
 		/* a fresh image keeps main small: fork costs grow with the
 		 * parent's mappings, and repeat is measured against a plain loop */
 		if (self_exe[0]) {
@@ -1621,6 +1648,19 @@ static int h_start(struct ctx *x, struct node *c)
 		lab_main(sv[1], pidns_on, sb_pid_max, (int)nofile_soft_orig);
 	}
 	close(sv[1]);
+	if (sb_userns) {
+		int e = userns_map(pid);
+		if (e || send(sv[0], "g", 1, MSG_NOSIGNAL) != 1) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+				;
+			close(sv[0]);
+			x->err = e ? e : EPIPE;
+			snprintf(x->msg, sizeof x->msg, "writing the user namespace's id maps: %s",
+				 errno_name(x->err));
+			return ST_FAIL;
+		}
+	}
 	struct task *t = new_task("main");
 	t->sock = sv[0];
 	t->host_pid = pid;

@@ -50,6 +50,7 @@ void cgroup_kill_all(const char *path);
 void cgroup_remove(const char *path);
 void probe_all(struct sbuf *res);
 int kernel_at_least(int major, int minor);
-int try_pidns(char *msg, size_t msglen);
+int try_pidns(int userns, char *msg, size_t msglen);
+int userns_map(pid_t pid);
 
 #endif

@@ -217,12 +217,16 @@ static int p_root(struct probe_out *o)
 	return 1;
 }
 
-int try_pidns(char *msg, size_t msglen)
+/* Tries a pid namespace in a throw-away child; with userns, inside a new
+ * user namespace too (how an unprivileged user can have one). */
+int try_pidns(int userns, char *msg, size_t msglen)
 {
-	pid_t c = sys_clone_nostack(CLONE_NEWPID | SIGCHLD);
+	unsigned long fl = CLONE_NEWPID | (userns ? CLONE_NEWUSER : 0);
+	const char *what = userns ? "clone(CLONE_NEWUSER|CLONE_NEWPID)" : "clone(CLONE_NEWPID)";
+	pid_t c = sys_clone_nostack(fl | SIGCHLD);
 	if (c < 0) {
 		int e = errno;
-		snprintf(msg, msglen, "clone(CLONE_NEWPID): %s", errno_name(e));
+		snprintf(msg, msglen, "%s: %s", what, errno_name(e));
 		return e;
 	}
 	if (c == 0)
@@ -231,16 +235,40 @@ int try_pidns(char *msg, size_t msglen)
 	while (waitpid(c, &st, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		snprintf(msg, msglen, "the child of clone(CLONE_NEWPID) was not pid 1");
+		snprintf(msg, msglen, "the child of %s was not pid 1", what);
 		return EINVAL;
 	}
-	snprintf(msg, msglen, "clone(CLONE_NEWPID) gave a child that is pid 1");
+	snprintf(msg, msglen, "%s gave a child that is pid 1%s", what,
+		 userns ? " (not privileged: inside a user namespace of its own)" : "");
 	return 0;
+}
+
+/* uid and gid 0 inside the lab's user namespace are ours outside */
+int userns_map(pid_t pid)
+{
+	char f[64], m[64];
+	int e;
+	snprintf(f, sizeof f, "/proc/%d/setgroups", pid);
+	write_str(f, "deny");
+	snprintf(f, sizeof f, "/proc/%d/uid_map", pid);
+	snprintf(m, sizeof m, "0 %d 1", (int)geteuid());
+	if ((e = write_str(f, m)))
+		return e;
+	snprintf(f, sizeof f, "/proc/%d/gid_map", pid);
+	snprintf(m, sizeof m, "0 %d 1", (int)getegid());
+	return write_str(f, m);
 }
 
 static int p_pidns(struct probe_out *o)
 {
-	return try_pidns(o->how, sizeof o->how) == 0;
+	if (try_pidns(0, o->how, sizeof o->how) == 0)
+		return 1;
+	char how2[200];
+	if (try_pidns(1, how2, sizeof how2) == 0) {
+		snprintf(o->how, sizeof o->how, "%s", how2);
+		return 1;
+	}
+	return 0;
 }
 
 static int p_userns(struct probe_out *o)

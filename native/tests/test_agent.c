@@ -800,6 +800,25 @@ TEST(unprivileged_agent)
 	r = cmd(a, "setuid main 0");
 	EXPECT_TRUE(strstr(r, "\"errno\":\"EPERM\"") != NULL);
 	EXPECT_EQ(agent_close(a), 0);
+	/* a pid namespace (with pid_max) without privilege: in a user namespace */
+	ASSERT_EQ(agent_spawn_as(a, 1), 0);
+	ASSERT_TRUE(agent_line(a, 10000) != NULL);
+	r = cmd(a, "sandbox pidns pid_max=400");
+	if (!ok(r)) {
+		agent_close(a);
+		SKIP("no unprivileged pid namespace here: %s", r);
+	}
+	EXPECT_TRUE(strstr(r, "\"userns\":true") != NULL);
+	r = cmd(a, "start");
+	ASSERT_TRUE(ok(r));
+	EXPECT_EQ(jnum(r, "pid"), 1);
+	r = cmd(a, "fork main kid");
+	EXPECT_EQ(jnum(r, "pid"), 2);
+	r = cmd(a, "system");
+	EXPECT_EQ(jnum(r, "pid_max"), 400);
+	r = cmd(a, "observe main");
+	EXPECT_TRUE(strstr(r, "\"vars\":{}") != NULL);
+	EXPECT_EQ(agent_close(a), 0);
 }
 
 int main(int argc, char **argv)
