@@ -1,0 +1,619 @@
+/* The lab processes' side: a command loop over one control socket.
+ *
+ * Every lab process (main and each task it creates) runs lab_loop() on its
+ * own stack. Per-task state (the socket) lives in that frame, never in
+ * globals: CLONE_VM children share globals with their parent. The only
+ * globals are lab_tables (vars and regions), which belong to the address
+ * space on purpose. No malloc here: after a raw clone glibc's state is not
+ * ours to rely on. */
+#define _GNU_SOURCE
+#include "proto.h"
+#include "sys.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <asm/prctl.h>
+
+struct lab_tables lab_tables;
+
+#define CLONE_STACK (1UL << 20)
+
+struct clone_arg {
+	int sock;
+	unsigned long flags;
+	int ptid, ctid;
+};
+
+static void loop(int sock) __attribute__((noreturn));
+
+static void send_rep(int sock, struct lab_rep *r, int fd, const void *extra, size_t extralen)
+{
+	struct iovec iov[2] = {{r, sizeof *r}, {(void *)extra, extralen}};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr mh = {0};
+	mh.msg_iov = iov;
+	mh.msg_iovlen = extralen ? 2 : 1;
+	if (fd >= 0) {
+		memset(&u, 0, sizeof u);
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof u.buf;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof fd);
+	}
+	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+static void reply(int sock, const struct lab_cmd *c, int err, int pid, int64_t val)
+{
+	struct lab_rep r = {0};
+	r.kind = REP_RESULT;
+	r.seq = c->seq;
+	r.op = c->op;
+	r.err = err;
+	r.pid = pid;
+	r.val = val;
+	send_rep(sock, &r, -1, NULL, 0);
+}
+
+static void send_kind(int sock, uint32_t kind)
+{
+	struct lab_rep r = {0};
+	r.kind = kind;
+	send_rep(sock, &r, -1, NULL, 0);
+}
+
+/* Tells the agent this task runs its loop, handing over a pidfd of itself:
+ * the agent learns the host pid from its fdinfo and watches it for exit. */
+static void send_ready(int sock, int thread, int err)
+{
+	struct lab_rep r = {0};
+	r.kind = REP_READY;
+	r.err = err;
+	r.pid = thread ? sys_gettid() : getpid();
+	r.val = (int64_t)(uintptr_t)&lab_tables; /* differs per image (PIE) */
+	int fd = sys_pidfd_open(thread ? sys_gettid() : getpid(), thread ? PIDFD_THREAD : 0);
+	send_rep(sock, &r, fd, NULL, 0);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* A new task keeps only its own control socket (and 0-2): a descriptor of
+ * another task held here would hide that task's exec (CLOEXEC EOF). */
+static void keep_only(int sock)
+{
+	if (sock > 3)
+		close_range(3, (unsigned)sock - 1, 0);
+	close_range((unsigned)sock + 1, ~0U, 0);
+}
+
+static ssize_t recv_cmd(int sock, struct lab_cmd *c, int *fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {c, sizeof *c};
+	struct msghdr mh = {0};
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof u.buf;
+	*fd = -1;
+	ssize_t n;
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	}
+	return n;
+}
+
+/* execvp with stdout/stderr on the agent's pipe; returns errno on failure
+ * with the old descriptors back in place. */
+static int do_exec(struct lab_cmd *c, int outfd)
+{
+	char *argv[1025];
+	int argc = 0;
+	uint32_t off = 0;
+	while (off < c->len && argc < 1024) {
+		argv[argc++] = c->data + off;
+		off += (uint32_t)strnlen(c->data + off, c->len - off) + 1;
+	}
+	argv[argc] = NULL;
+	if (argc == 0)
+		return EINVAL;
+	int s1 = fcntl(1, F_DUPFD_CLOEXEC, 3), s2 = fcntl(2, F_DUPFD_CLOEXEC, 3);
+	if (outfd >= 0) {
+		dup2(outfd, 1);
+		dup2(outfd, 2);
+	}
+	execvp(argv[0], argv);
+	int e = errno;
+	if (s1 >= 0) {
+		dup2(s1, 1);
+		close(s1);
+	}
+	if (s2 >= 0) {
+		dup2(s2, 2);
+		close(s2);
+	}
+	return e;
+}
+
+/* A vfork child borrows its parent's memory and stack: it may only exec or
+ * exit, and must never return from this frame. */
+static void vfork_child(int sock) __attribute__((noreturn));
+static void vfork_child(int sock)
+{
+	struct lab_cmd c;
+	int fd;
+	keep_only(sock);
+	send_ready(sock, 0, 0);
+	for (;;) {
+		ssize_t n = recv_cmd(sock, &c, &fd);
+		if (n <= 0)
+			sys_exit(0);
+		if (c.op == OP_EXIT)
+			sys_exit(c.a);
+		if (c.op == OP_EXEC) {
+			int e = do_exec(&c, fd);
+			if (fd >= 0)
+				close(fd);
+			reply(sock, &c, e, 0, 0);
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		reply(sock, &c, EINVAL, 0, 0);
+	}
+}
+
+static int clone_entry(void *p)
+{
+	struct clone_arg *ca = p;
+	int sock = ca->sock;
+	if (!(ca->flags & CLONE_FILES))
+		keep_only(sock);
+	send_ready(sock, (ca->flags & CLONE_THREAD) != 0, 0);
+	loop(sock);
+}
+
+static struct lab_var *var_find(const char *name, int create)
+{
+	for (uint32_t i = 0; i < lab_tables.nvars && i < LAB_MAX_VARS; i++)
+		if (!strcmp(lab_tables.vars[i].name, name))
+			return &lab_tables.vars[i];
+	if (!create || lab_tables.nvars >= LAB_MAX_VARS)
+		return NULL;
+	struct lab_var *v = &lab_tables.vars[lab_tables.nvars];
+	memset(v, 0, sizeof *v);
+	strncpy(v->name, name, LAB_NAME_MAX - 1);
+	lab_tables.nvars++;
+	return v;
+}
+
+static struct lab_region *region_find(const char *name, int create)
+{
+	for (uint32_t i = 0; i < lab_tables.nregions && i < LAB_MAX_REGIONS; i++)
+		if (!strcmp(lab_tables.regions[i].name, name))
+			return &lab_tables.regions[i];
+	if (!create || lab_tables.nregions >= LAB_MAX_REGIONS)
+		return NULL;
+	struct lab_region *r = &lab_tables.regions[lab_tables.nregions];
+	memset(r, 0, sizeof *r);
+	strncpy(r->name, name, LAB_NAME_MAX - 1);
+	lab_tables.nregions++;
+	return r;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Rebuilds a wait status from waitid's siginfo (for WNOWAIT, which wait4
+ * does not take). */
+static int status_of(const siginfo_t *si)
+{
+	switch (si->si_code) {
+	case CLD_EXITED: return (si->si_status & 0xff) << 8;
+	case CLD_KILLED: return si->si_status & 0x7f;
+	case CLD_DUMPED: return (si->si_status & 0x7f) | 0x80;
+	case CLD_STOPPED:
+	case CLD_TRAPPED: return ((si->si_status & 0xff) << 8) | 0x7f;
+	case CLD_CONTINUED: return 0xffff;
+	}
+	return 0;
+}
+
+static int read_num(const char *path, int64_t *v)
+{
+	char b[64];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	ssize_t n = read(fd, b, sizeof b - 1);
+	int e = errno;
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? e : EIO;
+	b[n] = 0;
+	long long x = 0;
+	for (char *p = b; *p >= '0' && *p <= '9'; p++)
+		x = x * 10 + (*p - '0');
+	*v = x;
+	return 0;
+}
+
+int lab_read_sys(int64_t *pid_max, int64_t *ns_last_pid, int64_t *threads_max)
+{
+	int e = read_num("/proc/sys/kernel/pid_max", pid_max);
+	if (!e)
+		e = read_num("/proc/sys/kernel/ns_last_pid", ns_last_pid);
+	if (!e)
+		e = read_num("/proc/sys/kernel/threads-max", threads_max);
+	return e;
+}
+
+/* The repeat fast path: fork; child _exit(code); waitpid -- with no round
+ * trip per step. Records go back in chunks, then one REP_RESULT. */
+static void run_script(int sock, const struct lab_cmd *c)
+{
+	const struct script_step *st = (const void *)c->data;
+	int nst = (int)(c->len / sizeof *st);
+	long iters = c->x;
+	struct script_rec recs[SCRIPT_CHUNK];
+	uint32_t nrec = 0;
+	for (long it = 0; it < iters; it++) {
+		pid_t kids[SCRIPT_MAX_KIDS] = {0};
+		for (int s = 0; s < nst; s++) {
+			struct script_rec rec = {0, 0};
+			int k = st[s].k;
+			if (st[s].op == SS_FORK) {
+				pid_t p = sys_fork();
+				if (p == 0)
+					sys_exit_group(st[s].arg);
+				rec.v = p < 0 ? -errno : p;
+				kids[k] = p > 0 ? p : 0;
+			} else if (st[s].op == SS_VFORK) {
+				pid_t p = vfork();
+				if (p == 0)
+					sys_exit(st[s].arg);
+				rec.v = p < 0 ? -errno : p;
+				kids[k] = p > 0 ? p : 0;
+			} else {
+				pid_t t = k < 0 ? -1 : kids[k];
+				if (k >= 0 && t <= 0) {
+					rec.status = -1; /* no such child: the unrolled step is an error */
+				} else {
+					int status = 0;
+					pid_t r = wait4(t, &status, st[s].arg, NULL);
+					rec.v = r < 0 ? -errno : r;
+					rec.status = status;
+				}
+			}
+			recs[nrec++] = rec;
+			if (nrec == SCRIPT_CHUNK) {
+				struct lab_rep r = {0};
+				r.kind = REP_DATA;
+				r.seq = c->seq;
+				r.n = nrec;
+				send_rep(sock, &r, -1, recs, nrec * sizeof recs[0]);
+				nrec = 0;
+			}
+		}
+	}
+	if (nrec) {
+		struct lab_rep r = {0};
+		r.kind = REP_DATA;
+		r.seq = c->seq;
+		r.n = nrec;
+		send_rep(sock, &r, -1, recs, nrec * sizeof recs[0]);
+	}
+	reply(sock, c, 0, 0, iters);
+}
+
+static void loop(int sock)
+{
+	struct lab_cmd c;
+	for (;;) {
+		int fd;
+		ssize_t n = recv_cmd(sock, &c, &fd);
+		if (n <= 0)
+			sys_exit_group(0); /* the agent is gone: so is the lab */
+		if ((size_t)n < LAB_CMD_HDR) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		switch (c.op) {
+		case OP_FORK: {
+			pid_t p = sys_fork();
+			if (p == 0) {
+				sock = fd;
+				keep_only(sock);
+				send_ready(sock, 0, 0);
+				continue;
+			}
+			int e = p < 0 ? errno : 0;
+			close(fd);
+			reply(sock, &c, e, p, 0);
+			break;
+		}
+		case OP_VFORK: {
+			pid_t p = vfork();
+			if (p == 0)
+				vfork_child(fd);
+			int e = p < 0 ? errno : 0;
+			close(fd);
+			reply(sock, &c, e, p, 0);
+			break;
+		}
+		case OP_CLONE: {
+			unsigned long flags = (unsigned long)c.x;
+			char *stk = mmap(NULL, CLONE_STACK, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+			if (stk == MAP_FAILED) {
+				int e = errno;
+				close(fd);
+				reply(sock, &c, e, -1, 0);
+				break;
+			}
+			/* the child's arguments live on its own stack: with CLONE_VM
+			 * our frame may change before it reads them */
+			struct clone_arg *ca = (void *)(stk + CLONE_STACK - 64);
+			ca->sock = fd;
+			ca->flags = flags;
+			unsigned long tls = 0;
+			if (flags & CLONE_SETTLS) /* keep glibc's TLS: a zero fs base would crash */
+				syscall(SYS_arch_prctl, ARCH_GET_FS, &tls);
+			pid_t p = clone(clone_entry, (char *)ca - 64, (int)(flags | (unsigned)c.a), ca,
+					&ca->ptid, (void *)tls, &ca->ctid);
+			int e = p < 0 ? errno : 0;
+			int pidfd = ca->ptid; /* CLONE_PIDFD: ours, read before the unmap */
+			if (p < 0 || !(flags & CLONE_VM))
+				munmap(stk, CLONE_STACK);
+			if (p < 0 || !(flags & CLONE_FILES))
+				close(fd);
+			if (p > 0 && (flags & CLONE_PIDFD) && !(flags & CLONE_FILES))
+				close(pidfd);
+			reply(sock, &c, e, p, 0);
+			break;
+		}
+		case OP_EXEC: {
+			int e = do_exec(&c, fd);
+			if (fd >= 0)
+				close(fd);
+			reply(sock, &c, e, 0, 0);
+			break;
+		}
+		case OP_EXIT:
+			sys_exit(c.a);
+		case OP_KILL:
+			reply(sock, &c, kill(c.a, c.b) < 0 ? errno : 0, 0, 0);
+			break;
+		case OP_WAIT: {
+			int status = 0, e = 0;
+			pid_t r;
+			if (c.b & WNOWAIT) {
+				siginfo_t si;
+				memset(&si, 0, sizeof si);
+				r = waitid(c.a < 0 ? P_ALL : P_PID, c.a < 0 ? 0 : (id_t)c.a, &si,
+					   c.b | WEXITED);
+				if (r == 0) {
+					r = si.si_pid;
+					status = r ? status_of(&si) : 0;
+				}
+			} else {
+				r = wait4(c.a, &status, c.b, NULL);
+			}
+			if (r < 0)
+				e = errno;
+			struct lab_rep rp = {0};
+			rp.kind = REP_RESULT;
+			rp.seq = c.seq;
+			rp.op = c.op;
+			rp.err = e;
+			rp.pid = r;
+			rp.status = status;
+			send_rep(sock, &rp, -1, NULL, 0);
+			break;
+		}
+		case OP_HOLD: {
+			reply(sock, &c, 0, 0, 0);
+			struct timespec ts = {c.x / 1000, (c.x % 1000) * 1000000};
+			while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
+				;
+			send_kind(sock, REP_IDLE);
+			break;
+		}
+		case OP_BLOCK:
+			reply(sock, &c, 0, 0, 0);
+			pause();
+			send_kind(sock, REP_IDLE);
+			break;
+		case OP_SPIN: {
+			reply(sock, &c, 0, 0, 0);
+			int64_t end = now_ns() + c.x * 1000000;
+			while (now_ns() < end)
+				;
+			send_kind(sock, REP_IDLE);
+			break;
+		}
+		case OP_SET:
+		case OP_ADD: {
+			struct lab_var *v = var_find(c.name, 1);
+			if (!v) {
+				reply(sock, &c, ENOSPC, 0, 0);
+				break;
+			}
+			if (c.op == OP_SET)
+				v->value = c.x;
+			else
+				v->value += c.x;
+			reply(sock, &c, 0, 0, v->value);
+			break;
+		}
+		case OP_MAP: {
+			void *m = mmap(NULL, (size_t)c.x * LAB_PAGE, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (m == MAP_FAILED) {
+				reply(sock, &c, errno, 0, 0);
+				break;
+			}
+			struct lab_region *r = region_find(c.name, 1);
+			if (!r) {
+				munmap(m, (size_t)c.x * LAB_PAGE);
+				reply(sock, &c, ENOSPC, 0, 0);
+				break;
+			}
+			r->addr = (uint64_t)(uintptr_t)m;
+			r->pages = (uint64_t)c.x;
+			reply(sock, &c, 0, 0, (int64_t)r->addr);
+			break;
+		}
+		case OP_TOUCH: {
+			struct lab_region *r = region_find(c.name, 0);
+			if (!r) {
+				reply(sock, &c, -1, 0, 0);
+				break;
+			}
+			int64_t from = c.x, to = c.y < 0 ? (int64_t)r->pages - 1 : c.y;
+			if (from < 0 || to >= (int64_t)r->pages || from > to) {
+				reply(sock, &c, -2, 0, (int64_t)r->pages);
+				break;
+			}
+			volatile char *base = (volatile char *)(uintptr_t)r->addr;
+			for (int64_t p = from; p <= to; p++) {
+				if (c.a)
+					base[p * LAB_PAGE] = (char)(p + 1);
+				else
+					(void)base[p * LAB_PAGE];
+			}
+			reply(sock, &c, 0, 0, 0);
+			break;
+		}
+		case OP_SUBREAPER:
+			reply(sock, &c, prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 ? errno : 0, 0, 0);
+			break;
+		case OP_IGNORE: {
+			struct sigaction sa;
+			memset(&sa, 0, sizeof sa);
+			sa.sa_handler = SIG_IGN;
+			reply(sock, &c, sigaction(c.a, &sa, NULL) < 0 ? errno : 0, 0, 0);
+			break;
+		}
+		case OP_SETUID:
+			reply(sock, &c, sys_setuid((uid_t)c.x) < 0 ? errno : 0, 0, 0);
+			break;
+		case OP_RLIMIT: {
+			struct rlimit rl = {(rlim_t)c.x, (rlim_t)c.x};
+			if (c.x < 0)
+				rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
+			reply(sock, &c, setrlimit(c.a, &rl) < 0 ? errno : 0, 0, 0);
+			break;
+		}
+		case OP_PTRACE: {
+			int e = 0;
+			if (ptrace(PTRACE_SEIZE, c.a, 0, 0) < 0 || ptrace(PTRACE_INTERRUPT, c.a, 0, 0) < 0)
+				e = errno;
+			reply(sock, &c, e, 0, 0);
+			break;
+		}
+		case OP_SYSREAD: {
+			struct lab_rep rp = {0};
+			rp.kind = REP_RESULT;
+			rp.seq = c.seq;
+			rp.op = c.op;
+			rp.err = lab_read_sys(&rp.val, &rp.val2, &rp.val3);
+			send_rep(sock, &rp, -1, NULL, 0);
+			break;
+		}
+		case OP_SCRIPT:
+			run_script(sock, &c);
+			break;
+		default:
+			if (fd >= 0)
+				close(fd);
+			reply(sock, &c, ENOSYS, 0, 0);
+		}
+	}
+}
+
+/* main: the first lab process. In a pid namespace it is pid 1 and leads its
+ * own session; pid_max is written from here, inside the namespace, so the
+ * namespace's own value changes (Linux 6.14+), never the host's. */
+void lab_main(int sock, int pidns, long pid_max, int nofile_soft)
+{
+	int err = 0;
+	signal(SIGPIPE, SIG_DFL);
+	if (pidns)
+		setsid();
+	if (pidns && pid_max > 0) {
+		int fd = open("/proc/sys/kernel/pid_max", O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			err = errno;
+		} else {
+			char b[32];
+			int l = 0;
+			long v = pid_max;
+			char t[32];
+			int tl = 0;
+			do
+				t[tl++] = (char)('0' + v % 10);
+			while ((v /= 10) > 0);
+			while (tl)
+				b[l++] = t[--tl];
+			b[l++] = '\n';
+			if (write(fd, b, (size_t)l) < 0)
+				err = errno;
+			close(fd);
+		}
+	}
+	int dn = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (dn >= 0) {
+		/* lab processes never write on the protocol channel, and hold
+		 * no pipe of the agent's caller open (stderr too) */
+		dup2(dn, 0);
+		dup2(dn, 1);
+		dup2(dn, 2);
+		close(dn);
+	}
+	if (nofile_soft > 0) {
+		struct rlimit rl;
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+			rl.rlim_cur = (rlim_t)nofile_soft;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
+	keep_only(sock);
+	send_ready(sock, 0, err);
+	if (err)
+		sys_exit_group(127);
+	loop(sock);
+}

@@ -1,0 +1,33 @@
+/* Small helpers of the agent: a growing string buffer with JSON writers,
+ * name tables (errno, signals, rlimits, clone flags, wait options). */
+#ifndef PROCLAB_UTIL_H
+#define PROCLAB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+
+void sb_reset(struct sbuf *b);
+void sb_putn(struct sbuf *b, const char *s, size_t n);
+void sb_puts(struct sbuf *b, const char *s);
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* a JSON string of n raw bytes: escapes, invalid UTF-8 becomes U+FFFD */
+void sb_jstrn(struct sbuf *b, const char *s, size_t n);
+void sb_jstr(struct sbuf *b, const char *s);
+
+int64_t mono_ns(void);
+const char *errno_name(int e);
+int signal_number(const char *s);     /* -1 when unknown; "0" gives 0 */
+const char *signal_name(int sig, char buf[16]);
+int rlimit_number(const char *s);     /* -1 when unknown */
+int clone_flags_parse(const char *s, unsigned long *out); /* 0 ok */
+int wait_opts_parse(const char *s, int *out);             /* 0 ok */
+/* decimal integer in [min, max]; 0 ok, -1 otherwise */
+int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
+int utf8_valid(const char *s, size_t n);
+
+#endif
