@@ -201,6 +201,14 @@ static int clone_entry(void *p)
 	loop(sock);
 }
 
+/* Names are checked to fit by the agent; cut at LAB_NAME_MAX - 1 all the same. */
+static void copy_name(char dst[LAB_NAME_MAX], const char *src)
+{
+	size_t n = strnlen(src, LAB_NAME_MAX - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static struct lab_var *var_find(const char *name, int create)
 {
 	for (uint32_t i = 0; i < lab_tables.nvars && i < LAB_MAX_VARS; i++)
@@ -210,7 +218,7 @@ static struct lab_var *var_find(const char *name, int create)
 		return NULL;
 	struct lab_var *v = &lab_tables.vars[lab_tables.nvars];
 	memset(v, 0, sizeof *v);
-	strncpy(v->name, name, LAB_NAME_MAX - 1);
+	copy_name(v->name, name);
 	lab_tables.nvars++;
 	return v;
 }
@@ -224,7 +232,7 @@ static struct lab_region *region_find(const char *name, int create)
 		return NULL;
 	struct lab_region *r = &lab_tables.regions[lab_tables.nregions];
 	memset(r, 0, sizeof *r);
-	strncpy(r->name, name, LAB_NAME_MAX - 1);
+	copy_name(r->name, name);
 	lab_tables.nregions++;
 	return r;
 }
@@ -280,6 +288,25 @@ int lab_read_sys(int64_t *pid_max, int64_t *ns_last_pid, int64_t *threads_max)
 	return e;
 }
 
+/* vfork in frames of their own: the child shares the parent's stack until
+ * it execs or exits, so no caller's locals may live across the call
+ * (-Wclobbered). The child never returns from these. */
+static __attribute__((noinline)) pid_t vfork_exit(int code)
+{
+	pid_t p = vfork();
+	if (p == 0)
+		sys_exit(code);
+	return p;
+}
+
+static __attribute__((noinline)) pid_t vfork_then(int child_sock)
+{
+	pid_t p = vfork();
+	if (p == 0)
+		vfork_child(child_sock);
+	return p;
+}
+
 /* The repeat fast path: fork; child _exit(code); waitpid -- with no round
  * trip per step. Records go back in chunks, then one REP_RESULT. */
 static void run_script(int sock, const struct lab_cmd *c)
@@ -301,9 +328,7 @@ static void run_script(int sock, const struct lab_cmd *c)
 				rec.v = p < 0 ? -errno : p;
 				kids[k] = p > 0 ? p : 0;
 			} else if (st[s].op == SS_VFORK) {
-				pid_t p = vfork();
-				if (p == 0)
-					sys_exit(st[s].arg);
+				pid_t p = vfork_exit(st[s].arg);
 				rec.v = p < 0 ? -errno : p;
 				kids[k] = p > 0 ? p : 0;
 			} else {
@@ -366,9 +391,7 @@ static void loop(int sock)
 			break;
 		}
 		case OP_VFORK: {
-			pid_t p = vfork();
-			if (p == 0)
-				vfork_child(fd);
+			pid_t p = vfork_then(fd);
 			int e = p < 0 ? errno : 0;
 			close(fd);
 			reply(sock, &c, e, p, 0);
