@@ -42,6 +42,11 @@ static int *active;      /* tasks with fds to poll */
 static int nactive, cap_active;
 
 static int started, quitting;
+/* A death signal (PDEATHSIG when our parent dies, or SIGTERM/SIGHUP/SIGINT)
+ * is blocked except inside ppoll, so it arrives only there, without a race. */
+static volatile sig_atomic_t dying;
+static sigset_t poll_mask;
+static void cleanup(void);
 static long sb_pid_max, sb_pids_max;
 static int sb_userns;
 static char cg_path[800];
@@ -424,7 +429,12 @@ static int pump(int64_t timeout_ns, int with_stdin)
 		ts.tv_nsec = timeout_ns % 1000000000;
 		tp = &ts;
 	}
-	int r = ppoll(pf, (nfds_t)n, tp, NULL);
+	int r = ppoll(pf, (nfds_t)n, tp, &poll_mask);
+	if (dying) {
+		/* the JVM is gone (or we were told to end): the lab goes with us */
+		cleanup();
+		_exit(0);
+	}
 	if (r <= 0)
 		return 0;
 	int in = 0;
@@ -2149,6 +2159,30 @@ static void hello(void)
 	free(o.p);
 }
 
+static void on_death(int sig)
+{
+	(void)sig;
+	dying = 1;
+}
+
+/* SIGTERM as PR_SET_PDEATHSIG, not SIGKILL: a SIGKILLed agent could not kill
+ * and reap its lab, and main's children would outlive it. */
+static void arm_death_signal(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_death;
+	sigemptyset(&sa.sa_mask);
+	sigset_t block;
+	sigemptyset(&block);
+	for (const int *s = (const int[]){SIGTERM, SIGHUP, SIGINT, 0}; *s; s++) {
+		sigaction(*s, &sa, NULL);
+		sigaddset(&block, *s);
+	}
+	sigprocmask(SIG_BLOCK, &block, &poll_mask);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 6 && !strcmp(argv[1], "--lab"))
@@ -2159,7 +2193,7 @@ int main(int argc, char **argv)
 	agent_pid = getpid();
 	setsid(); /* fails harmlessly when we already lead a process group */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	arm_death_signal();
 	if (getppid() != ppid0)
 		return 1; /* our parent died before the death signal was armed */
 	signal(SIGPIPE, SIG_IGN);

@@ -593,6 +593,14 @@ static void loop(int sock)
  * namespace's own value changes (Linux 6.14+), never the host's. */
 void lab_main(int sock, int pidns, long pid_max, int nofile_soft)
 {
+	/* the agent blocks its death signals outside ppoll; a lab process (and
+	 * what it execs) must take SIGTERM, SIGHUP and SIGINT like anyone else */
+	sigset_t none;
+	sigemptyset(&none);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	int err = 0;
 	signal(SIGPIPE, SIG_DFL);
 	if (pidns)

@@ -189,11 +189,17 @@ public final class AgentConnection implements AutoCloseable {
         }
     }
 
+    /** SIGTERM first: the agent then kills and reaps its lab and removes its cgroup; SIGKILL to the group if it does not. */
     private void kill() {
-        if (process.isAlive()) {
-            Posix.killGroup(process.pid(), Posix.SIGKILL);
-            process.destroyForcibly();
+        if (!process.isAlive()) return;
+        process.destroy();
+        try {
+            if (process.waitFor(2, TimeUnit.SECONDS) && process.exitValue() == 0) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        Posix.killGroup(process.pid(), Posix.SIGKILL);
+        process.destroyForcibly();
     }
 
     public List<String> stderrLines() {
