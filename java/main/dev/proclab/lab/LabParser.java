@@ -67,8 +67,39 @@ public final class LabParser {
     /** Process states as /proc shows them. */
     public static final String STATES = "RSDTtZXI";
 
-    /** A step that creates more processes than this (counting repeat) needs a sandbox. */
+    /** A repeat that leaves more processes than this alive needs a sandbox. */
     public static final long SANDBOX_THRESHOLD = 1000;
+
+    /** Iterations of a repeat (nesting multiplied) allowed outside a sandbox; -Dproclab.repeat.ceiling changes it. */
+    public static final long REPEAT_CEILING = 100_000;
+
+    static long repeatCeiling() {
+        try {
+            return Long.parseLong(System.getProperty("proclab.repeat.ceiling", String.valueOf(REPEAT_CEILING)));
+        } catch (NumberFormatException e) {
+            return REPEAT_CEILING;
+        }
+    }
+
+    /**
+     * Processes a repeat leaves alive: children it creates that the same iteration does not both end
+     * (exit) and wait for (threads end alone; they are counted like processes, to stay on the safe side).
+     */
+    static long accumulates(Step.Repeat r) {
+        java.util.Set<String> exited = new java.util.HashSet<>(), waited = new java.util.HashSet<>();
+        for (Step s : r.steps()) {
+            if (s instanceof Step.Exit e) exited.add(e.proc());
+            if (s instanceof Step.Wait w) waited.add(w.target());
+        }
+        long perIteration = 0;
+        for (Step s : r.steps()) {
+            String child = s instanceof Step.Fork f ? f.child() : s instanceof Step.VFork v ? v.child()
+                    : s instanceof Step.Clone c ? c.child() : null;
+            if (child != null && !(exited.contains(child) && (waited.contains(child) || waited.contains("any")))) perIteration++;
+            if (s instanceof Step.Repeat inner) perIteration += accumulates(inner);
+        }
+        return Math.min(perIteration * r.times(), Long.MAX_VALUE / 2);
+    }
 
     public static final int MAX_PAGES = 1 << 20;
     public static final int MAX_TIMES = 1_000_000;
@@ -624,7 +655,18 @@ public final class LabParser {
             if (times > MAX_TIMES) throw bail(t.pos(), "times must be at most " + MAX_TIMES + "; got " + times);
             repeats.push(times);
             try {
-                return new Step.Repeat((int) times, steps(m.get("steps"), "steps"), pos);
+                long iterations = product();
+                if (iterations > repeatCeiling() && !sandbox.isolated()) {
+                    throw bail(t.pos(), "this repeat runs " + iterations + " times, more than the ceiling of " + repeatCeiling()
+                            + " outside a sandbox (sandbox: {pid_namespace: true} or pids_max; -Dproclab.repeat.ceiling to change it)");
+                }
+                Step.Repeat r = new Step.Repeat((int) times, steps(m.get("steps"), "steps"), pos);
+                long alive = repeats.size() == 1 ? accumulates(r) : 0;
+                if (alive > SANDBOX_THRESHOLD && !sandbox.isolated()) {
+                    throw bail(pos, "this repeat leaves " + alive + " processes alive; a lab that can exhaust pids needs a sandbox"
+                            + " (sandbox: {pid_namespace: true} or pids_max)");
+                }
+                return r;
             } finally {
                 repeats.pop();
             }
@@ -718,10 +760,6 @@ public final class LabParser {
             if (name.contains("{i}") && times / repeats.peek() > 1) {
                 throw bail(n.pos(), name + " would be created again on each iteration of the outer repeat;"
                         + " {i} is only the innermost iteration");
-            }
-            if (times > SANDBOX_THRESHOLD && !sandbox.isolated()) {
-                throw bail(stepPos, "this step creates " + times + " processes; a lab that can exhaust pids needs a sandbox"
-                        + " (sandbox: {pid_namespace: true} or pids_max)");
             }
             bindQuietly(name, n.pos());
             return name;
