@@ -36,24 +36,30 @@ public final class AgentBench {
     public double run(int forks, int rounds) throws KernelException, IOException, InterruptedException {
         if (!Files.isExecutable(forkloop)) throw new IOException("no plain loop beside the agent: " + forkloop);
         double[] plain = new double[rounds];
+        double[] raw = new double[rounds];
         double[] repeat = new double[rounds];
-        plainLoop(Math.max(forks / 10, 100)); // warm the page cache and the allocator
+        plainLoop(Math.max(forks / 10, 100), false); // warm the page cache and the allocator
         agentLoop(Math.max(forks / 10, 100));
-        for (int i = 0; i < rounds; i++) {
-            plain[i] = plainLoop(forks);
+        for (int i = 0; i < rounds; i++) { // alternated, so load on the machine falls on all three alike
+            plain[i] = plainLoop(forks, false);
+            raw[i] = plainLoop(forks, true);
             repeat[i] = agentLoop(forks);
         }
-        double p = median(plain), a = median(repeat);
+        double p = median(plain), r = median(raw), a = median(repeat);
         out.printf("plain_forks_per_s %.0f%n", p);
+        out.printf("raw_clone_forks_per_s %.0f%n", r);
         out.printf("repeat_forks_per_s %.0f%n", a);
         out.printf("observe_256_pages_us %.0f%n", observeMicros(200));
+        out.printf("ratio_vs_raw_clone %.2f%n", a / r);
         double ratio = a / p;
         out.printf("ratio %.2f%n", ratio);
         return ratio;
     }
 
-    private double plainLoop(int forks) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(forkloop.toString(), String.valueOf(forks)).redirectErrorStream(true).start();
+    private double plainLoop(int forks, boolean raw) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(forkloop.toString(), String.valueOf(forks)));
+        if (raw) cmd.add("raw");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String last = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
