@@ -168,6 +168,9 @@ public final class ModelKernel implements Kernel {
             labNs = hostNs; // pid_max without a namespace: the host's is never written, so it is ignored
             main = must(copyProcess(agent, 0, Signals.SIGCHLD, false));
         }
+        // the agent starts main as `proclab-agent --lab` (fork, then execve of itself, for a small fresh
+        // image): main has exec'd, so it has no PF_FORKNOEXEC; its own children will
+        execImage(main, "proclab-agent");
         main.labTask = true;
         main.inCgroup = pidsMax != null;
         if (main.inCgroup) cgroupCount = 1;

@@ -74,8 +74,9 @@ class WorldTest {
         assertEquals("proclab-agent", l.get("main", "comm"));
         assertEquals("S", l.state("main"));
         assertEquals(1L, l.get("main", "threads"));
-        assertEquals(List.of("PF_FORKNOEXEC", "PF_RANDOMIZE"), l.get("main", "flags"));
-        assertEquals(true, l.get("main", "flags.PF_FORKNOEXEC"));
+        // main is fork + execve of the agent itself (as the real agent starts it): no PF_FORKNOEXEC
+        assertEquals(List.of("PF_RANDOMIZE"), l.get("main", "flags"));
+        assertEquals(false, l.get("main", "flags.PF_FORKNOEXEC"));
         assertEquals(false, l.get("main", "kthread"));
         assertEquals(List.of(), l.get("main", "children"));
         assertNull(l.get("main", "errno"));

@@ -314,4 +314,54 @@ class RealKernelTest {
         // zombies, a stopped process and an orphan: all gone once the lab is closed
         await().atMost(Duration.ofSeconds(2)).until(() -> RealLab.stillThere(pids, agentPid).isEmpty());
     }
+
+    @Test
+    void theRemainingFieldsAndSteps() throws Exception {
+        try (RealLab l = new RealLab(lab("""
+                  - map: {proc: main, region: heap, pages: 64}
+                  - touch: {proc: main, region: heap, pages: all, mode: write}
+                  - fork: {proc: main, child: sleeper}
+                  - hold: {proc: sleeper, for: 2s}
+                  - fork: {proc: main, child: burner}
+                  - spin: {proc: burner, for: 2s}
+                  - subreaper: {proc: main}
+                  - ignore: {proc: main, sig: SIGCHLD}
+                  - observe: {proc: main, fields: [pgid, sid, comm, flags, flags.PF_FORKNOEXEC, rss_anon_kb, majflt, children]}
+                  - observe: {proc: [sleeper, burner], fields: [state, pgid]}
+                """))) {
+            l.run();
+            // outside a namespace main shares the agent's session and process group (the agent called setsid)
+            assertEquals("agent", l.get("main.pgid"));
+            assertEquals("agent", l.get("main.sid"));
+            assertEquals("proclab-agent", l.get("main.comm"));
+            // main was started by fork + execve of the agent itself: exec cleared PF_FORKNOEXEC
+            assertTrue(((List<?>) l.get("main.flags")).contains("PF_RANDOMIZE"), String.valueOf(l.get("main.flags")));
+            assertEquals(false, l.get("main.flags.PF_FORKNOEXEC"));
+            assertTrue((Long) l.get("main.rss_anon_kb") >= 64 * 4, "64 written pages are anonymous RSS: " + l.get("main.rss_anon_kb"));
+            assertEquals(0L, l.get("main.majflt"), "anonymous pages never come from disk");
+            assertEquals(List.of("sleeper", "burner"), l.get("main.children"));
+            assertEquals("S", l.get("sleeper.state"));
+            assertEquals("R", l.get("burner.state"));
+            assertEquals("agent", l.get("burner.pgid"));
+            // the kernel agrees: SIGCHLD ignored in main, main a child subreaper
+            String status = dev.proclab.proc.ProcFiles.read(dev.proclab.proc.ProcPaths.status(l.hostPid("main")));
+            long ign = Long.parseUnsignedLong(dev.proclab.proc.ProcStatus.parse(status).get("SigIgn"), 16);
+            assertTrue((ign & (1L << (17 - 1))) != 0, "SigIgn has SIGCHLD: " + Long.toHexString(ign));
+        }
+        need(dev.proclab.kernel.Capability.SETUID);
+        try (RealLab l = new RealLab(lab("""
+                  - fork: {proc: main, child: u}
+                  - rlimit: {proc: u, resource: NOFILE, value: 64}
+                  - setuid: {proc: u, uid: 40123}
+                  - setuid: {proc: u, uid: 0}
+                  - observe: {proc: u, fields: [errno]}
+                """))) {
+            l.run();
+            assertEquals("EPERM", l.get("u.errno"), "no way back to root after setuid");
+            String status = dev.proclab.proc.ProcFiles.read(dev.proclab.proc.ProcPaths.status(l.hostPid("u")));
+            assertTrue(status.contains("Uid:\t40123\t40123\t40123\t40123"), status);
+            String limits = dev.proclab.proc.ProcFiles.read(dev.proclab.proc.ProcPaths.pidDir(l.hostPid("u")) + "/limits");
+            assertTrue(limits.matches("(?s).*Max open files\\s+64\\s+64\\s+files.*"), limits);
+        }
+    }
 }
