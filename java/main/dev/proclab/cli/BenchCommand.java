@@ -68,7 +68,7 @@ final class BenchCommand extends BaseCommand {
         @Option(names = "--runs", defaultValue = "1000", description = "Consecutive lab runs (default ${DEFAULT-VALUE}).")
         int runs;
 
-        @Option(names = "--labs", split = ",", paramLabel = "ID", description = "The labs to cycle through (default: the shipped labs but slab and pid-alloc, which are slow).")
+        @Option(names = "--labs", split = ",", paramLabel = "ID", description = "The labs to cycle through (default: every shipped lab but slab, which is slow).")
         List<String> labs;
 
         @Mixin
