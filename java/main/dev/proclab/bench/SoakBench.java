@@ -14,10 +14,12 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -62,6 +64,8 @@ public final class SoakBench {
     private final Path agent;
     private final PrintStream out;
     private final PrintStream err;
+    /** The pids of the agents this soak started: their cgroups are the ones it could leave behind. */
+    private final Set<Long> agentPids = new HashSet<>();
 
     /**
      * @param mix the labs to cycle through; each one's real side must be able to run here
@@ -85,12 +89,15 @@ public final class SoakBench {
         for (Lab l : mix) ids.add(l.id());
 
         int failed = 0;
+        agentPids.clear();
         Figures first = null;
         long t0 = System.nanoTime();
         for (int i = 0; i < runs; i++) {
             Lab lab = mix.get(i % mix.size());
             long s = System.nanoTime();
-            LabResult r = new LabRunner(lab.id(), lab.steps(), lab.sandbox()).run(model.apply(lab), new RealKernel(agent), null);
+            RealKernel real = new RealKernel(agent);
+            LabResult r = new LabRunner(lab.id(), lab.steps(), lab.sandbox()).run(model.apply(lab), real, null);
+            if (real.agentPid() > 0) agentPids.add(real.agentPid());
             long[] acc = perLab.get(lab.id());
             acc[0]++;
             acc[1] += System.nanoTime() - s;
@@ -160,7 +167,7 @@ public final class SoakBench {
      * Which figures did not come back (empty when steady). The system's process count is not among them:
      * on a shared machine other users' processes move it (the soak names them on err). What the soak could
      * leave behind is counted exactly: this JVM's descendants, agents anywhere (an orphaned lab process
-     * is a fork of the agent and runs its binary) and proclab cgroups whose agent is gone.
+     * is a fork of the agent and runs its binary) and the cgroups of the agents it started.
      */
     public static List<String> moved(Figures first, Figures last) {
         List<String> m = new ArrayList<>();
@@ -176,15 +183,18 @@ public final class SoakBench {
         return m;
     }
 
-    /** The agent's cgroups (proclab-PID-N) whose agent PID is gone: left behind. A live agent's cgroup (maybe another user's) is not counted. */
-    static int staleCgroups(ProcessTable t) {
+    /**
+     * The sandbox cgroups (proclab-PID-N) left by agents this soak started and closed. Another user's
+     * agents (their cgroups come and go, or stay when such an agent is SIGKILLed) are not counted.
+     */
+    int staleCgroups() {
         int n = 0;
         for (String name : Cgroups.named(Cgroups.pidsDir(), CGROUP_PREFIX)) {
             String[] f = name.split("-");
             try {
-                if (f.length != 3 || t.get(Long.parseLong(f[1])) == null) n++;
+                if (f.length == 3 && agentPids.contains(Long.parseLong(f[1]))) n++;
             } catch (NumberFormatException e) {
-                n++;
+                // not an agent's name
             }
         }
         return n;
@@ -209,7 +219,7 @@ public final class SoakBench {
         int reapers = 0;
         for (String n : names) if (n.startsWith(REAPER)) reapers++;
         return new Figures(procs, t.descendants(ProcessHandle.current().pid()).size(), t.runningExecutable(agent).size(),
-                staleCgroups(t), ProcessTable.openFds(), heap,
+                staleCgroups(), ProcessTable.openFds(), heap,
                 names.size() - reapers, reapers, ProcessTable.osThreads(), names);
     }
 }
