@@ -10,6 +10,10 @@ public final class ProcPaths {
     public static final String THREADS_MAX = "/proc/sys/kernel/threads-max";
     public static final String OSRELEASE = "/proc/sys/kernel/osrelease";
     public static final String YAMA_PTRACE_SCOPE = "/proc/sys/kernel/yama/ptrace_scope";
+    public static final String SELF_FD = "/proc/self/fd";
+    public static final String SELF_STATUS = "/proc/self/status";
+    public static final String SELF_CGROUP = "/proc/self/cgroup";
+    public static final String CGROUP_ROOT = "/sys/fs/cgroup";
 
     private ProcPaths() {}
 

@@ -154,4 +154,18 @@ class CliTest {
         assertEquals(0, help.exit());
         for (String sub : List.of("run", "labs", "show", "doctor", "bench")) assertTrue(help.out().contains(sub), sub);
     }
+
+    /** The wiring of `bench soak`, not the soak (that is a benchmark: docs/reliability.md). */
+    @Test
+    void benchSoakTakesItsOptionsAndPrintsItsFigures() {
+        assertEquals(2, Cli.run("bench", "soak", "--runs", "0").exit());
+        assumeTrue(Posix.isLinux(), "the soak needs the real kernel");
+        Cli bad = Cli.run("bench", "soak", "--runs", "1", "--labs", "no-such-lab");
+        assertEquals(2, bad.exit(), bad.err());
+        Cli one = Cli.run("bench", "soak", "--runs", "2", "--labs", "zombie");
+        for (String figure : List.of("runs 2", "descendants_first 0", "descendants_last 0", "agents_last 0", "stale_cgroups_last 0", "failed_runs 0")) {
+            assertTrue(one.out().lines().anyMatch(figure::equals), figure + " in\n" + one.out() + one.err());
+        }
+        assertTrue(one.out().lines().anyMatch(l -> l.startsWith("fds_last ") || l.startsWith("heap_last_mib ")), one.out());
+    }
 }
