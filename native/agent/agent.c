@@ -1280,6 +1280,7 @@ static int h_busy(struct ctx *x, struct node *c, int op)
 		return timed_out(x, "%s did not take %s in %d ms", p->name, c->argv[0], timeout_ms);
 	}
 	p->busy = 1;
+	p->spinning = op == OP_SPIN;
 	p->err = 0;
 	const char *want = op == OP_SPIN ? "R" : "S";
 	if (WAIT_UNTIL(!p->busy || ({
@@ -1920,7 +1921,47 @@ static int h_hello(struct ctx *x)
 	return ST_OK;
 }
 
+/* A lab process at rest (idle in its command loop, or in hold/block/pause)
+ * sleeps: S. Right after a step it may still be on its way there (it has just
+ * replied, SIGCONT woke it, its vfork child has just let it go), and the next
+ * observe must not catch it running. So before answering, give each process
+ * the step named, and its parent, a short moment to be back to sleep. */
+static void settle_rest(struct task *t, int64_t deadline)
+{
+	if (!t || t->host_pid <= 0 || t->reaped || t->dead || t->ended || t->execd)
+		return;
+	if (t->busy && t->spinning)
+		return;
+	WAIT_UNTIL(proc_state(t->host_pid) != 'R', deadline);
+}
+
+static void settle_named(struct ctx *x, struct node *c)
+{
+	int64_t dl = deadline_ms(timeout_ms < 200 ? timeout_ms : 200);
+	for (int i = 1; i < c->argc; i++) {
+		char nm[LAB_NAME_MAX];
+		if (subst(c->argv[i], x, nm) < 0)
+			continue;
+		struct task *t = find_task(nm);
+		if (!t)
+			continue;
+		settle_rest(t, dl);
+		if (t->parent >= 0)
+			settle_rest(tasks[t->parent], dl);
+	}
+}
+
+static int exec_step(struct ctx *x, struct node *c);
+
 static int exec_node(struct ctx *x, struct node *c)
+{
+	int r = exec_step(x, c);
+	if (strcmp(c->argv[0], "repeat") && strcmp(c->argv[0], "observe") && strcmp(c->argv[0], "observe-pid"))
+		settle_named(x, c);
+	return r;
+}
+
+static int exec_step(struct ctx *x, struct node *c)
 {
 	const char *v = c->argv[0];
 	if (!strcmp(v, "repeat"))

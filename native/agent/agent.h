@@ -17,7 +17,7 @@ struct task {
 	int sock, pidfd, outfd;
 	int parent;     /* creator's index, -1: the agent */
 	unsigned bound : 1, ready : 1, thread : 1, vfork_child : 1, execd : 1, execing : 1,
-		reaped : 1, dead : 1, ended : 1, expect_end : 1, busy : 1, active : 1, got : 1,
+		reaped : 1, dead : 1, ended : 1, expect_end : 1, busy : 1, spinning : 1, active : 1, got : 1,
 		shares_files : 1;
 	int ready_err;
 	pid_t ready_pid;
