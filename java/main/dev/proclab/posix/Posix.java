@@ -45,6 +45,12 @@ public final class Posix {
         return libc().kill((int) -pgid, sig) == 0;
     }
 
+    /** kill(pid, sig) of one process; false when it is gone. */
+    public static boolean kill(long pid, int sig) {
+        if (!isLinux() || pid <= 1) return false;
+        return libc().kill((int) pid, sig) == 0;
+    }
+
     public static int euid() {
         return isLinux() ? libc().geteuid() : -1;
     }

@@ -54,4 +54,17 @@ public final class Cgroups {
         }
         return out;
     }
+
+    /** The pids in a cgroup (cgroup.procs); empty when it is gone. */
+    public static List<Long> procs(Path cgroup) {
+        List<Long> out = new java.util.ArrayList<>();
+        try {
+            for (String l : ProcFiles.read(cgroup.resolve("cgroup.procs").toString()).split("\n")) {
+                if (!l.isBlank()) out.add(Long.parseLong(l.trim()));
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // gone, or not a cgroup: nothing in it
+        }
+        return out;
+    }
 }

@@ -30,6 +30,7 @@ public final class RealKernel implements Kernel {
     private final NameTable names = new NameTable();
     private final Map<String, Map<String, SlabInfo.Cache>> slabLabels = new HashMap<>();
     private boolean pidNamespace;
+    private java.nio.file.Path cgroup;
     private boolean namesStale;
 
     public RealKernel(Path agentPath) {
@@ -52,6 +53,8 @@ public final class RealKernel implements Kernel {
             if (sandbox.pidMax() != null) cmd.append(" pid_max=").append(sandbox.pidMax());
             if (sandbox.pidsMax() != null) cmd.append(" pids_max=").append(sandbox.pidsMax());
             JsonNode r = call(cmd.toString(), new ArrayList<>());
+            String cg = r.path("cgroup").asText(null);
+            if (cg != null && cg.startsWith("/sys/fs/cgroup/") && cg.contains("/proclab-")) cgroup = java.nio.file.Path.of(cg);
             if (!r.path("ok").asBoolean()) {
                 throw new KernelException(KernelException.Kind.UNSUPPORTED,
                         "the sandbox could not be made: " + r.path("message").asText(r.path("errno").asText()));
@@ -185,6 +188,28 @@ public final class RealKernel implements Kernel {
     @Override
     public void close() {
         if (agent != null) agent.close();
+        removeCgroup();
+    }
+
+    /** The agent removes its cgroup as it ends; one that was SIGKILLed cannot, so it is done here. */
+    private void removeCgroup() {
+        if (cgroup == null || !java.nio.file.Files.isDirectory(cgroup)) return;
+        for (int round = 0; round < 50; round++) {
+            List<Long> left = dev.proclab.proc.Cgroups.procs(cgroup);
+            if (left.isEmpty()) break;
+            for (long pid : left) dev.proclab.posix.Posix.kill(pid, dev.proclab.posix.Posix.SIGKILL);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(cgroup); // rmdir: a cgroup goes once no task is in it
+        } catch (java.io.IOException e) {
+            // still busy (a zombie not yet reaped by init): nothing more we can do from here
+        }
     }
 
     /** The lab's names and pids as the agent reported them (for tests and reports). */

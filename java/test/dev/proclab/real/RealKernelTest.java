@@ -364,4 +364,24 @@ class RealKernelTest {
             assertTrue(limits.matches("(?s).*Max open files\\s+64\\s+64\\s+files.*"), limits);
         }
     }
+
+    @Test
+    void theCgroupOfAKilledAgentIsRemovedAllTheSame() throws Exception {
+        need(dev.proclab.kernel.Capability.CGROUP_PIDS);
+        java.nio.file.Path cgroup;
+        try (RealLab l = new RealLab(nsLab("{pid_namespace: true, pids_max: 10}", """
+                  - fork: {proc: main, child: a}
+                  - block: {proc: a}
+                """))) {
+            l.run();
+            String line = java.util.Arrays.stream(dev.proclab.proc.ProcFiles.read("/proc/" + l.hostPid("a") + "/cgroup").split("\n"))
+                    .filter(x -> x.contains(":pids:") || x.startsWith("0::")).findFirst().orElseThrow();
+            String rel = line.substring(line.lastIndexOf(':') + 1);
+            cgroup = line.startsWith("0::") ? java.nio.file.Path.of("/sys/fs/cgroup" + rel) : java.nio.file.Path.of("/sys/fs/cgroup/pids" + rel);
+            assertTrue(java.nio.file.Files.isDirectory(cgroup), cgroup.toString());
+            assertTrue(cgroup.getFileName().toString().startsWith("proclab-"), cgroup.toString());
+            ProcessHandle.of(l.kernel.agentPid()).orElseThrow().destroyForcibly(); // no chance to clean up
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !java.nio.file.Files.exists(cgroup));
+    }
 }
