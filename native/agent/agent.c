@@ -625,7 +625,9 @@ static int tokenize(const char *s, char *o, char **w, int maxw, char *err, size_
 						if (cp >= 0xd800 && cp <= 0xdbff && s[0] == '\\' && s[1] == 'u') {
 							unsigned lo = 0;
 							int okh = 1;
-							for (int i = 2; i < 6; i++) {
+							/* stop at the first non-hex digit: the line's NUL may
+							 * be one of them, and nothing past it is ours */
+							for (int i = 2; i < 6 && okh; i++) {
 								char h = s[i];
 								lo <<= 4;
 								if (h >= '0' && h <= '9')

@@ -691,6 +691,20 @@ TEST(malformed_input)
 	r = cmd(a, "names");
 	EXPECT_TRUE(ok(r));
 	EXPECT_EQ(jnum(r, "req"), 21);
+	/* found by AgentFuzzTest: a line of exactly 64 KiB that ends inside a
+	 * surrogate pair ("\ud800\u") made the tokenizer read past the line
+	 * buffer looking for the low half (seen under -fsanitize=address) */
+	size_t full = 65536;
+	char *s = malloc(full + 1);
+	memset(s, 'z', full);
+	s[0] = '"';
+	memcpy(s + full - 8, "\\ud800\\u", 8);
+	s[full] = '\n';
+	agent_send(a, s, full + 1);
+	free(s);
+	r = agent_line(a, 10000);
+	EXPECT_TRUE(r && strstr(r, "\"type\":\"error\"") && strstr(r, "bad character"));
+	EXPECT_TRUE(ok(cmd(a, "names")));
 	EXPECT_EQ(agent_close(a), 0);
 }
 
