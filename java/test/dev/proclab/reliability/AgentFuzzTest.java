@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
  */
 class AgentFuzzTest {
     private static final long SEED = Long.getLong("proclab.fuzz.seed", 0x5eed_2026L);
-    private static final int SESSIONS = Integer.getInteger("proclab.fuzz.sessions", 16);
-    private static final int LINES_PER_SESSION = Integer.getInteger("proclab.fuzz.lines", 250);
+    private static final int SESSIONS = Integer.getInteger("proclab.fuzz.sessions", 20);
+    private static final int LINES_PER_SESSION = Integer.getInteger("proclab.fuzz.lines", 300);
     /** Far above any settle (timeout 200, durations capped at a few ms): no answer in this time is a hang. */
     private static final long ANSWER_MS = 10_000;
     private static final int LINE_MAX = 65536; // the agent's LINE_MAX_BYTES
@@ -70,8 +70,6 @@ class AgentFuzzTest {
         "observe main heap", "observe main", "observe agent", "observe k1 heap x", "observe-pid 1",
         "system", "slabinfo", "names", "timeout 200", "hello", "start", "sandbox pidns",
     };
-    /** Rare on purpose: probe forks a child per capability; quit ends the session early (the stop path). */
-    private static final String[] RARE = {"probe", "quit"};
     private static final String[] NAMES = {
         "main", "k1", "k2", "k3", "t", "th", "v", "agent", "nobody", "w{i}", "{i}", "1abc", "a-b", "K1", "_",
         "n".repeat(63), "n".repeat(64), "heap", "x", "any",
@@ -89,7 +87,7 @@ class AgentFuzzTest {
     };
 
     private final Path agent = Path.of(System.getProperty("proclab.agent", "target/cmake/bin/proclab-agent"));
-    private int linesSent;
+    private int linesSent, results, failures, timeouts, errors, quits;
 
     @Test
     void everyLineGetsOneAnswerAndNothingLeaks() throws Exception {
@@ -105,8 +103,9 @@ class AgentFuzzTest {
             if (fdBaseline < 0) fdBaseline = fds;
             else assertTrue(fds <= fdBaseline + 8, "seed " + seed + ": this JVM's fds grew from " + fdBaseline + " to " + fds);
         }
-        System.out.printf("AgentFuzzTest: %d lines in %d sessions (seeds %d..%d) in %d ms%n", linesSent, SESSIONS,
-                SEED, SEED + SESSIONS - 1, (System.nanoTime() - t0) / 1_000_000);
+        System.out.printf("AgentFuzzTest: %d lines in %d sessions (seeds %d..%d, %d ended by quit) in %d ms: "
+                + "%d ok, %d ok:false (%d timed out), %d errors%n", linesSent, SESSIONS, SEED, SEED + SESSIONS - 1, quits,
+                (System.nanoTime() - t0) / 1_000_000, results - failures, failures, timeouts, errors);
     }
 
     /** One agent from start to close: set-up, fuzzed lines, a final hello, then nothing of it may remain. */
@@ -149,7 +148,9 @@ class AgentFuzzTest {
         boolean mayQuit = new String(line, StandardCharsets.ISO_8859_1).contains("quit");
         if (mayQuit) tree.addAll(ProcScan.now().tree(a.pid()));
         JsonNode r = send(a, seed, seq, line);
-        return r != null && "quit".equals(r.path("cmd").asText()) && r.path("ok").asBoolean();
+        boolean quit = r != null && "quit".equals(r.path("cmd").asText()) && r.path("ok").asBoolean();
+        if (quit) quits++;
+        return quit;
     }
 
     /**
@@ -164,10 +165,14 @@ class AgentFuzzTest {
             seq[0] += events.size() + 1;
             assertEquals(seq[0], r.path("seq").asLong(), "seed " + seed + ": objects before the answer to `" + show(line)
                     + "` (an answer too many, or output that is not JSON)");
+            results++;
+            if (!r.path("ok").asBoolean()) failures++;
+            if (r.path("timeout").asBoolean()) timeouts++;
             return r;
         } catch (KernelException e) {
             if (e.kind() == KernelException.Kind.BAD_STEP) {
                 seq[0] += events.size() + 1;
+                errors++;
                 return null;
             }
             return fail("seed " + seed + ": " + e.kind() + " on line `" + show(line) + "`: " + e.getMessage());
@@ -178,9 +183,10 @@ class AgentFuzzTest {
 
     private static byte[] generate(Random rnd) {
         int p = rnd.nextInt(100);
-        if (p < 8) return bytes(CORPUS[rnd.nextInt(CORPUS.length)]); // valid as is: the lab gets somewhere
+        // rare on purpose: probe forks a child per capability; quit ends the session early (the stop path)
+        if (p < 15) return bytes(CORPUS[rnd.nextInt(CORPUS.length)]); // valid as is: the lab gets somewhere
         if (p < 55) return bytes(tame(mutate(rnd, CORPUS[rnd.nextInt(CORPUS.length)])));
-        if (p < 56) return bytes(RARE[rnd.nextInt(RARE.length)]);
+        if (p < 56) return bytes(rnd.nextInt(8) == 0 ? "quit" : "probe");
         if (p < 70) return randomBytes(rnd, 1 + rnd.nextInt(300));
         if (p < 80) return bytes(tame(junkWords(rnd)));
         if (p < 85) return longLine(rnd);
@@ -247,19 +253,20 @@ class AgentFuzzTest {
 
     /** Around and beyond the 64 KiB limit, and lines that are short but hold too many words or repeats. */
     private static byte[] longLine(Random rnd) {
-        return switch (rnd.nextInt(9)) {
+        return switch (rnd.nextInt(10)) {
             case 0 -> bytes("x".repeat(LINE_MAX - 1 + rnd.nextInt(3))); // 64 KiB - 1 .. + 1
             case 1 -> bytes("observe main " + "heap ".repeat(LINE_MAX / 5)); // just over: words up to the limit
             case 2 -> bytes("a".repeat(200_000 + rnd.nextInt(100_000)));
             case 3 -> bytes("a; ".repeat(3000)); // more words than the agent takes
             case 4 -> bytes("repeat 1 { ".repeat(20) + "names" + " }".repeat(20)); // nested too deep
             case 5 -> bytes("exec main /bin/true " + "arg ".repeat(1100)); // more argv than exec takes
-            case 6 -> bytes("exec main " + "\"" + "y".repeat(LINE_MAX - 30) + "\""); // argv over the packed limit
+            case 6 -> bytes("exec main " + "\"" + "y".repeat(LINE_MAX - 30) + "\""); // one argument of almost 64 KiB
             case 7 -> bytes("\"" + "\\u00e9".repeat(LINE_MAX / 7) + "\"");
-            default -> {
-                byte[] b = randomBytes(rnd, LINE_MAX + rnd.nextInt(2000) - 1000);
-                yield b;
+            case 8 -> { // exactly 64 KiB, ending inside an escape: nothing may be read past the line
+                String tail = pick(rnd, new String[] {"\\ud800\\u", "\\ud800\\", "\\u12", "\\"});
+                yield bytes("\"" + "z".repeat(LINE_MAX - 1 - tail.length()) + tail);
             }
+            default -> randomBytes(rnd, LINE_MAX + rnd.nextInt(2000) - 1000);
         };
     }
 
