@@ -372,6 +372,12 @@ static void on_output(struct task *t)
 static void on_pidfd(struct task *t)
 {
 	t->dead = 1;
+	/* A thread is gone for good once its pidfd says so: nobody waits for
+	 * it, and its tid may be reused. Keeping the pidfd would hold one fd
+	 * per ended thread for the whole lab, and make cleanup() kill() that
+	 * tid, which by then may be another process. */
+	if (t->thread)
+		close_fd(&t->pidfd);
 	if (!t->expect_end && !quitting)
 		event_named("exited", t, NULL, NULL);
 }
