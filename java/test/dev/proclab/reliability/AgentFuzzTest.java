@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
  */
 class AgentFuzzTest {
     private static final long SEED = Long.getLong("proclab.fuzz.seed", 0x5eed_2026L);
-    private static final int SESSIONS = Integer.getInteger("proclab.fuzz.sessions", 20);
-    private static final int LINES_PER_SESSION = Integer.getInteger("proclab.fuzz.lines", 300);
+    private static final int SESSIONS = Integer.getInteger("proclab.fuzz.sessions", 18);
+    private static final int LINES_PER_SESSION = Integer.getInteger("proclab.fuzz.lines", 200);
     /** Far above any settle (timeout 200, durations capped at a few ms): no answer in this time is a hang. */
     private static final long ANSWER_MS = 10_000;
     private static final int LINE_MAX = 65536; // the agent's LINE_MAX_BYTES
@@ -99,7 +99,7 @@ class AgentFuzzTest {
             long seed = SEED + s;
             session(seed);
             // The first session loads classes and opens jars; after that our descriptors must stay put.
-            int fds = fdCount();
+            int fds = fdCount(Path.of("/proc/self/fd"));
             if (fdBaseline < 0) fdBaseline = fds;
             else assertTrue(fds <= fdBaseline + 8, "seed " + seed + ": this JVM's fds grew from " + fdBaseline + " to " + fds);
         }
@@ -126,6 +126,12 @@ class AgentFuzzTest {
             if (!quit) send(a, seed, seq, bytes("start"));
             for (int i = 0; i < LINES_PER_SESSION && !quit; i++) quit = fuzzLine(a, seed, seq, rnd, tree);
             if (!quit) {
+                // The agent's own fds: a few of its own, and at most a socket, a pidfd and an output pipe
+                // per lab process it knows; anything beyond grew with the lines, a leak.
+                JsonNode names = send(a, seed, seq, bytes("names"));
+                int known = names == null ? 0 : names.path("names").size();
+                int fds = fdCount(Path.of("/proc", Long.toString(a.pid()), "fd"));
+                assertTrue(fds <= 8 + 3 * known, "seed " + seed + ": the agent has " + fds + " fds for " + known + " names");
                 JsonNode hello = send(a, seed, seq, bytes("hello"));
                 assertTrue(hello != null && hello.path("ok").asBoolean(), "seed " + seed + ": no hello at the end: " + hello);
                 tree.addAll(ProcScan.now().tree(a.pid()));
@@ -361,23 +367,31 @@ class AgentFuzzTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The line for a message: printable, and short. */
+    /** The line for a message: printable, and short (head and tail of a long one). */
     private static String show(byte[] line) {
+        if (line.length > 200) {
+            return printable(Arrays.copyOf(line, 120)) + "... (" + line.length + " bytes) ..."
+                    + printable(Arrays.copyOfRange(line, line.length - 40, line.length));
+        }
+        return printable(line);
+    }
+
+    private static String printable(byte[] line) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        for (int i = 0; i < Math.min(line.length, 160); i++) {
-            int c = line[i] & 0xff;
+        for (byte x : line) {
+            int c = x & 0xff;
             if (c >= 0x20 && c < 0x7f) b.write(c);
             else b.writeBytes(String.format("\\x%02x", c).getBytes(StandardCharsets.US_ASCII));
         }
-        return b.toString(StandardCharsets.US_ASCII) + (line.length > 160 ? "... (" + line.length + " bytes)" : "");
+        return b.toString(StandardCharsets.US_ASCII);
     }
 
     private static List<String> living(Set<Long> pids) {
         return ProcScan.alive(pids).stream().filter(s -> !s.endsWith(" Z")).toList();
     }
 
-    private static int fdCount() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+    private static int fdCount(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
             return (int) s.count();
         }
     }
