@@ -103,9 +103,22 @@ class AgentFuzzTest {
             if (fdBaseline < 0) fdBaseline = fds;
             else assertTrue(fds <= fdBaseline + 8, "seed " + seed + ": this JVM's fds grew from " + fdBaseline + " to " + fds);
         }
-        System.out.printf("AgentFuzzTest: %d lines in %d sessions (seeds %d..%d, %d ended by quit) in %d ms: "
+        System.out.printf("AgentFuzzTest: %d lines in %d sessions (seeds %d..%d, %d ended early by a fuzzed quit) in %d ms: "
                 + "%d ok, %d ok:false (%d timed out), %d errors%n", linesSent, SESSIONS, SEED, SEED + SESSIONS - 1, quits,
                 (System.nanoTime() - t0) / 1_000_000, results - failures, failures, timeouts, errors);
+    }
+
+    /** The fuzz's own guards: long commands capped, out-of-range values kept, no line left unanswered. */
+    @Test
+    void tameAndCountedDoWhatTheySay() {
+        assertEquals("pause 5", tame("pause 86400000"));
+        assertEquals("repeat 2 { repeat 1 { hold main 5; spin k1 5 } }", tame("repeat 9 { repeat 9 { hold main 99; spin k1 7 } }"));
+        assertEquals("\"timeout\"\t200", tame("\"timeout\"\t\"3600000\""));
+        assertEquals("touch main heap 1-64 write", tame("touch main heap 1-1048576 write"));
+        assertEquals("pause 99999999999999999999 -5", tame("pause 99999999999999999999 -5"));
+        assertEquals("x# no comment", new String(counted(bytes("# no comment")), StandardCharsets.UTF_8));
+        assertEquals("x \t\r", new String(counted(bytes(" \t\r")), StandardCharsets.UTF_8));
+        assertEquals("\r# x", new String(counted(bytes("\r# x")), StandardCharsets.UTF_8));
     }
 
     /** One agent from start to close: set-up, fuzzed lines, a final hello, then nothing of it may remain. */
@@ -135,6 +148,11 @@ class AgentFuzzTest {
                 JsonNode hello = send(a, seed, seq, bytes("hello"));
                 assertTrue(hello != null && hello.path("ok").asBoolean(), "seed " + seed + ": no hello at the end: " + hello);
                 tree.addAll(ProcScan.now().tree(a.pid()));
+                // both ways to end: quit here (the agent kills its lab and exits), stdin EOF in close()
+                if (rnd.nextBoolean()) {
+                    JsonNode bye = send(a, seed, seq, bytes("quit"));
+                    assertTrue(bye != null && bye.path("ok").asBoolean(), "seed " + seed + ": quit was not taken: " + bye);
+                }
             }
         } finally {
             a.close();
@@ -279,7 +297,7 @@ class AgentFuzzTest {
     /**
      * Keeps the fuzz from legitimately long commands (a long command is not a hang, but the test must
      * end in time): durations, timeouts, repeat counts and page counts that the agent would accept are
-     * capped. Out-of-range values stay: they are errors, which is what the fuzz is after.
+     * capped, so that even a repeat whose every step times out ends in a few seconds. Out-of-range values stay: they are errors, which is what the fuzz is after.
      */
     static String tame(String line) {
         Matcher m = Pattern.compile("[^ \t]+").matcher(line);
@@ -309,7 +327,7 @@ class AgentFuzzTest {
                 case "hold", "spin" -> arg == 2 ? 5 : -1;
                 case "pause" -> arg == 1 ? 5 : -1;
                 case "timeout" -> arg == 1 ? 200 : -1;
-                case "repeat" -> arg == 1 ? 2 : -1;
+                case "repeat" -> arg == 1 ? (depth(words, i) == 0 ? 2 : 1) : -1; // nested: 2 iterations in all
                 case "map", "touch" -> arg == 3 ? 64 : -1;
                 default -> -1;
             };
@@ -320,6 +338,13 @@ class AgentFuzzTest {
             if (!capped.equals(w)) out.replace(spans.get(i)[0], spans.get(i)[1], capped);
         }
         return out.toString();
+    }
+
+    /** How many braces are open before word i. */
+    private static int depth(List<String> words, int i) {
+        int d = 0;
+        for (int k = 0; k < i; k++) d += words.get(k).equals("{") ? 1 : words.get(k).equals("}") ? -1 : 0;
+        return Math.max(d, 0);
     }
 
     private static String clamp(String digits, long cap) {
