@@ -372,6 +372,12 @@ static void on_output(struct task *t)
 static void on_pidfd(struct task *t)
 {
 	t->dead = 1;
+	/* A thread is gone for good once its pidfd says so: nobody waits for
+	 * it, and its tid may be reused. Keeping the pidfd would hold one fd
+	 * per ended thread for the whole lab, and make cleanup() kill() that
+	 * tid, which by then may be another process. */
+	if (t->thread)
+		close_fd(&t->pidfd);
 	if (!t->expect_end && !quitting)
 		event_named("exited", t, NULL, NULL);
 }
@@ -625,7 +631,9 @@ static int tokenize(const char *s, char *o, char **w, int maxw, char *err, size_
 						if (cp >= 0xd800 && cp <= 0xdbff && s[0] == '\\' && s[1] == 'u') {
 							unsigned lo = 0;
 							int okh = 1;
-							for (int i = 2; i < 6; i++) {
+							/* stop at the first non-hex digit: the line's NUL may
+							 * be one of them, and nothing past it is ours */
+							for (int i = 2; i < 6 && okh; i++) {
 								char h = s[i];
 								lo <<= 4;
 								if (h >= '0' && h <= '9')

@@ -691,6 +691,58 @@ TEST(malformed_input)
 	r = cmd(a, "names");
 	EXPECT_TRUE(ok(r));
 	EXPECT_EQ(jnum(r, "req"), 21);
+	/* found by AgentFuzzTest: a line of exactly 64 KiB that ends inside a
+	 * surrogate pair ("\ud800\u") made the tokenizer read past the line
+	 * buffer looking for the low half (seen under -fsanitize=address) */
+	size_t full = 65536;
+	char *s = malloc(full + 1);
+	memset(s, 'z', full);
+	s[0] = '"';
+	memcpy(s + full - 8, "\\ud800\\u", 8);
+	s[full] = '\n';
+	agent_send(a, s, full + 1);
+	free(s);
+	r = agent_line(a, 10000);
+	EXPECT_TRUE(r && strstr(r, "\"type\":\"error\"") && strstr(r, "bad character"));
+	EXPECT_TRUE(ok(cmd(a, "names")));
+	EXPECT_EQ(agent_close(a), 0);
+}
+
+/* the agent's open pidfds */
+static int count_pidfds(pid_t pid)
+{
+	char dir[64], path[128], link[64];
+	int n = 0;
+	snprintf(dir, sizeof dir, "/proc/%d/fd", pid);
+	for (int fd = 0; fd < 1024; fd++) {
+		snprintf(path, sizeof path, "%s/%d", dir, fd);
+		ssize_t l = readlink(path, link, sizeof link - 1);
+		if (l <= 0)
+			continue;
+		link[l] = 0;
+		n += strstr(link, "pidfd") != NULL;
+	}
+	return n;
+}
+
+/* found while fuzzing (the agent's fds after a session): each ended thread kept its pidfd open
+ * in the agent until the lab ended */
+TEST(ended_threads_hold_no_fd)
+{
+	struct agent *a = calloc(1, sizeof *a);
+	ASSERT_EQ(agent_start(a), 0);
+	ASSERT_TRUE(ok(cmd(a, "start")));
+	int before = count_pidfds(a->pid);
+	for (int i = 0; i < 20; i++) {
+		char *r = cmd(a, "clone main th%d CLONE_VM|CLONE_SIGHAND|CLONE_THREAD -", i);
+		ASSERT_TRUE(ok(r));
+		ASSERT_TRUE(ok(cmd(a, "exit th%d 0", i)));
+	}
+	/* the last thread's pidfd may not have been seen yet: a command later it has */
+	ASSERT_TRUE(ok(cmd(a, "pause 20")));
+	int after = count_pidfds(a->pid);
+	if (after > before)
+		HARNESS_FAIL("pidfds: %d before, %d after 20 threads ended", before, after);
 	EXPECT_EQ(agent_close(a), 0);
 }
 

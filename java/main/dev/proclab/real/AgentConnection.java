@@ -71,10 +71,20 @@ public final class AgentConnection implements AutoCloseable {
 
     /** A command's result; events that came before it are added to {@code events}. */
     public JsonNode call(String command, long timeoutMs, List<Event> events) throws KernelException {
+        return callRaw(command.getBytes(StandardCharsets.UTF_8), command, timeoutMs, events);
+    }
+
+    /**
+     * As {@link #call}, but the line goes out as these very bytes (no newline in them): the way to send
+     * what no Java string encodes, invalid UTF-8. {@code command} names the line in messages.
+     */
+    public JsonNode callRaw(byte[] line, String command, long timeoutMs, List<Event> events) throws KernelException {
         if (closed) throw new KernelException(KernelException.Kind.AGENT_FAILED, "proclab-agent is closed");
         int myReq = ++req;
         try {
-            stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
+            byte[] out = java.util.Arrays.copyOf(line, line.length + 1);
+            out[line.length] = '\n';
+            stdin.write(out);
             stdin.flush();
         } catch (IOException e) {
             throw died("while sending `" + command + "`");
