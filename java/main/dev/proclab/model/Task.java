@@ -70,34 +70,3 @@ final class Task {
     }
 }
 
-/** signal_struct: shared by the threads of a group. */
-final class Sig {
-    int nrThreads;           // tasks of the group not yet released (get_nr_threads)
-    int live;                // tasks of the group not yet exited
-    boolean isChildSubreaper;
-    boolean unkillable;      // SIGNAL_UNKILLABLE: the init of a pid namespace
-    boolean groupExit;       // SIGNAL_GROUP_EXIT
-    int groupExitCode;
-    long nprocLimit;         // RLIMIT_NPROC (soft = hard here)
-    long[] rlim;             // other rlimits, lazily
-    int stopSig;             // group stop in effect with this signal
-    boolean stopNotify;      // a stop not yet reported to WUNTRACED
-    boolean contNotify;      // a continue not yet reported to WCONTINUED
-    long pending;            // fatal signals pending while stopped
-    long minfltDead;         // sig->min_flt: faults of released threads
-}
-
-/** sighand_struct: the dispositions; only SIG_DFL and SIG_IGN exist in the lab. */
-final class Sighand {
-    int count;
-    long ignored;            // bit n: signal n is SIG_IGN
-
-    boolean ignores(int sig) {
-        return (ignored & (1L << sig)) != 0;
-    }
-}
-
-/** A refcounted shared object (files_struct, fs_struct): only its sharing is observable. */
-final class Ref {
-    int count = 1;
-}

@@ -28,6 +28,7 @@ class ProcessTableTest {
         int open;
         try (InputStream in = Files.newInputStream(f)) {
             open = ProcessTable.openFds();
+            assertEquals('x', in.read(), "the file is really open");
         }
         int after = ProcessTable.openFds();
         assertEquals(before + 1, open);

@@ -1,0 +1,18 @@
+package dev.proclab.model;
+
+/** signal_struct: shared by the threads of a group. */
+final class Sig {
+    int nrThreads;           // tasks of the group not yet released (get_nr_threads)
+    int live;                // tasks of the group not yet exited
+    boolean isChildSubreaper;
+    boolean unkillable;      // SIGNAL_UNKILLABLE: the init of a pid namespace
+    boolean groupExit;       // SIGNAL_GROUP_EXIT
+    int groupExitCode;
+    long nprocLimit;         // RLIMIT_NPROC (soft = hard here)
+    long[] rlim;             // other rlimits, lazily
+    int stopSig;             // group stop in effect with this signal
+    boolean stopNotify;      // a stop not yet reported to WUNTRACED
+    boolean contNotify;      // a continue not yet reported to WCONTINUED
+    long pending;            // fatal signals pending while stopped
+    long minfltDead;         // sig->min_flt: faults of released threads
+}
