@@ -52,11 +52,22 @@ final class RunCommand extends BaseCommand {
             description = "Time budget of each lab (default ${DEFAULT-VALUE}); a lab past it is stopped and reported with its step.")
     int timeoutSeconds;
 
+    @Option(names = "--repeat-ceiling", paramLabel = "N",
+            description = "Most iterations a repeat may run outside a sandbox (default 100000).")
+    Long repeatCeiling;
+
     @Mixin
     AgentOptions agentOptions;
 
     @Override
     int execute() {
+        if (repeatCeiling != null) {
+            if (repeatCeiling < 1) {
+                err().println("proclab run: --repeat-ceiling must be at least 1");
+                return ExitCodes.BAD_INPUT;
+            }
+            System.setProperty("proclab.repeat.ceiling", String.valueOf(repeatCeiling));
+        }
         List<Lab> labs = new ArrayList<>();
         try {
             labs.addAll(Labs.resolve(ids, all, files));

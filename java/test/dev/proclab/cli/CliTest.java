@@ -168,4 +168,52 @@ class CliTest {
         }
         assertTrue(one.out().lines().anyMatch(l -> l.startsWith("fds_last ") || l.startsWith("heap_last_mib ")), one.out());
     }
+
+    @Test
+    void aFailedStepThatNoObserveLooksAtIsAWarning(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("unlooked.yaml");
+        Files.writeString(f, """
+                id: unlooked
+                title: a wait that fails and nobody looks
+                source: test
+                questions: [q]
+                steps:
+                  - wait: {proc: main, for: any}
+                  - fork: {proc: main, child: kid}
+                  - observe: {proc: kid, fields: [ppid], expect: {ppid: main}}
+                """);
+        Cli r = Cli.run("run", "--file", f.toString(), "--model-only", "--no-color");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("warning: step 1 (wait in main) failed with ECHILD on the model kernel, and no later observe looks at main's errno"), r.out());
+        assertFalse(r.out().contains("\u001b["), "no colour when the output is not a terminal");
+    }
+
+    @Test
+    void theRepeatCeilingIsConfigurable(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("loop.yaml");
+        Files.writeString(f, """
+                id: loop
+                title: a loop of 500
+                source: test
+                questions: [q]
+                steps:
+                  - repeat:
+                      times: 500
+                      steps:
+                        - fork: {proc: main, child: "w{i}"}
+                        - exit: {proc: "w{i}", code: 0}
+                        - wait: {proc: main, for: "w{i}"}
+                  - observe: {proc: main, fields: [children], expect: {children: []}}
+                """);
+        String old = System.getProperty("proclab.repeat.ceiling");
+        try {
+            Cli low = Cli.run("run", "--file", f.toString(), "--model-only", "--repeat-ceiling", "100");
+            assertEquals(2, low.exit(), low.out());
+            assertTrue(low.err().contains(":7:14: this repeat runs 500 times, more than the ceiling of 100"), low.err());
+            assertEquals(0, Cli.run("run", "--file", f.toString(), "--model-only", "--repeat-ceiling", "1000").exit());
+        } finally {
+            if (old == null) System.clearProperty("proclab.repeat.ceiling");
+            else System.setProperty("proclab.repeat.ceiling", old);
+        }
+    }
 }
