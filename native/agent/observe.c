@@ -34,6 +34,20 @@ int read_file(const char *path, struct sbuf *out)
 	return 0;
 }
 
+/* One read of a small /proc file from offset 0 (a sysctl-style file gives
+ * EOF to any later offset), NUL-terminated; the bytes read, or <= 0. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	if (n > 0)
+		buf[n] = 0;
+	return n;
+}
+
 /* The state letter: stat is cut at the LAST ')' since comm may hold ')'. */
 int proc_state(pid_t host_pid)
 {
@@ -41,14 +55,8 @@ int proc_state(pid_t host_pid)
 	if (host_pid <= 0)
 		return 0;
 	snprintf(path, sizeof path, "/proc/%d/stat", host_pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small(path, buf, sizeof buf) <= 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
 	char *p = strrchr(buf, ')');
 	if (!p || p[1] != ' ' || !p[2])
 		return 0;
@@ -60,14 +68,8 @@ pid_t pidfd_host_pid(int pidfd)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", pidfd);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small(path, buf, sizeof buf) <= 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
 	char *p = strstr(buf, "\nPid:");
 	if (!p)
 		return 0;

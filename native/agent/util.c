@@ -221,10 +221,38 @@ int rlimit_number(const char *s)
 	return -1;
 }
 
-static const struct {
+/* a name and its bit, for "A|B|C" lists of flags */
+struct named_bit {
 	const char *name;
 	unsigned long bit;
-} CLONES[] = {
+};
+
+/* "A|B|C" -> the OR of their bits; -1 for an unknown name or an empty part */
+static int parse_names(const char *s, const struct named_bit *tab, size_t n, unsigned long *out)
+{
+	unsigned long m = 0;
+	const char *p = s;
+	while (*p) {
+		const char *q = strchr(p, '|');
+		size_t l = q ? (size_t)(q - p) : strlen(p);
+		size_t i;
+		for (i = 0; i < n; i++)
+			if (strlen(tab[i].name) == l && !strncmp(tab[i].name, p, l))
+				break;
+		if (i == n)
+			return -1;
+		m |= tab[i].bit;
+		if (!q)
+			break;
+		p = q + 1;
+		if (!*p)
+			return -1;
+	}
+	*out = m;
+	return 0;
+}
+
+static const struct named_bit CLONES[] = {
 	{"CLONE_VM", 0x100}, {"CLONE_FS", 0x200}, {"CLONE_FILES", 0x400},
 	{"CLONE_SIGHAND", 0x800}, {"CLONE_PIDFD", 0x1000}, {"CLONE_PTRACE", 0x2000},
 	{"CLONE_VFORK", 0x4000}, {"CLONE_PARENT", 0x8000}, {"CLONE_THREAD", 0x10000},
@@ -253,59 +281,23 @@ int clone_flags_parse(const char *s, unsigned long *out)
 		*out = x;
 		return 0;
 	}
-	unsigned long m = 0;
-	const char *p = s;
-	while (*p) {
-		const char *q = strchr(p, '|');
-		size_t l = q ? (size_t)(q - p) : strlen(p);
-		size_t i;
-		for (i = 0; i < sizeof CLONES / sizeof CLONES[0]; i++)
-			if (strlen(CLONES[i].name) == l && !strncmp(CLONES[i].name, p, l))
-				break;
-		if (i == sizeof CLONES / sizeof CLONES[0])
-			return -1;
-		m |= CLONES[i].bit;
-		if (!q)
-			break;
-		p = q + 1;
-		if (!*p)
-			return -1;
-	}
-	*out = m;
-	return 0;
+	return parse_names(s, CLONES, sizeof CLONES / sizeof CLONES[0], out);
 }
 
 int wait_opts_parse(const char *s, int *out)
 {
-	static const struct {
-		const char *name;
-		int bit;
-	} W[] = {{"WNOHANG", WNOHANG}, {"WUNTRACED", WUNTRACED}, {"WSTOPPED", WUNTRACED},
-		 {"WCONTINUED", WCONTINUED}, {"WNOWAIT", WNOWAIT}, {"__WALL", __WALL},
-		 {"__WCLONE", __WCLONE}, {"__WNOTHREAD", __WNOTHREAD}};
-	int m = 0;
+	static const struct named_bit W[] = {
+		{"WNOHANG", WNOHANG}, {"WUNTRACED", WUNTRACED}, {"WSTOPPED", WUNTRACED},
+		{"WCONTINUED", WCONTINUED}, {"WNOWAIT", WNOWAIT}, {"__WALL", (unsigned long)__WALL},
+		{"__WCLONE", __WCLONE}, {"__WNOTHREAD", __WNOTHREAD}};
 	if (!strcmp(s, "0") || !strcmp(s, "-")) {
 		*out = 0;
 		return 0;
 	}
-	const char *p = s;
-	while (*p) {
-		const char *q = strchr(p, '|');
-		size_t l = q ? (size_t)(q - p) : strlen(p);
-		size_t i;
-		for (i = 0; i < sizeof W / sizeof W[0]; i++)
-			if (strlen(W[i].name) == l && !strncmp(W[i].name, p, l))
-				break;
-		if (i == sizeof W / sizeof W[0])
-			return -1;
-		m |= W[i].bit;
-		if (!q)
-			break;
-		p = q + 1;
-		if (!*p)
-			return -1;
-	}
-	*out = m;
+	unsigned long m;
+	if (parse_names(s, W, sizeof W / sizeof W[0], &m) < 0)
+		return -1;
+	*out = (int)m;
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 package dev.proclab.lab;
 
+import dev.proclab.kernel.Iteration;
 import dev.proclab.kernel.Step;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,44 +12,6 @@ import java.util.List;
  */
 public final class Repeats {
     private Repeats() {}
-
-    /** {@code name} with {@code {i}} replaced by {@code i}; null stays null. */
-    public static String name(String name, int i) {
-        return name == null ? null : name.replace("{i}", Integer.toString(i));
-    }
-
-    /**
-     * The step as iteration {@code i} runs it: {@code {i}} replaced in its process names. A nested
-     * repeat is returned as it is: inside it, {@code {i}} is its own iteration.
-     */
-    public static Step withIndex(Step s, int i) {
-        if (s instanceof Step.Fork x) return new Step.Fork(name(x.proc(), i), name(x.child(), i), x.pos());
-        if (s instanceof Step.VFork x) return new Step.VFork(name(x.proc(), i), name(x.child(), i), x.pos());
-        if (s instanceof Step.Clone x) return new Step.Clone(name(x.proc(), i), name(x.child(), i), x.flags(), x.signal(), x.pos());
-        if (s instanceof Step.Exec x) return new Step.Exec(name(x.proc(), i), x.argv(), x.pos());
-        if (s instanceof Step.Exit x) return new Step.Exit(name(x.proc(), i), x.code(), x.pos());
-        if (s instanceof Step.Signal x) return new Step.Signal(name(x.proc(), i), name(x.to(), i), x.sig(), x.pos());
-        if (s instanceof Step.Wait x) return new Step.Wait(name(x.proc(), i), name(x.target(), i), x.options(), x.pos());
-        if (s instanceof Step.Hold x) return new Step.Hold(name(x.proc(), i), x.duration(), x.pos());
-        if (s instanceof Step.Block x) return new Step.Block(name(x.proc(), i), x.pos());
-        if (s instanceof Step.Spin x) return new Step.Spin(name(x.proc(), i), x.duration(), x.pos());
-        if (s instanceof Step.SetVar x) return new Step.SetVar(name(x.proc(), i), x.var(), x.value(), x.pos());
-        if (s instanceof Step.AddVar x) return new Step.AddVar(name(x.proc(), i), x.var(), x.value(), x.pos());
-        if (s instanceof Step.MapRegion x) return new Step.MapRegion(name(x.proc(), i), x.region(), x.pages(), x.pos());
-        if (s instanceof Step.Touch x) return new Step.Touch(name(x.proc(), i), x.region(), x.pages(), x.write(), x.pos());
-        if (s instanceof Step.Subreaper x) return new Step.Subreaper(name(x.proc(), i), x.pos());
-        if (s instanceof Step.Ignore x) return new Step.Ignore(name(x.proc(), i), x.sig(), x.pos());
-        if (s instanceof Step.SetUid x) return new Step.SetUid(name(x.proc(), i), x.uid(), x.pos());
-        if (s instanceof Step.Rlimit x) return new Step.Rlimit(name(x.proc(), i), x.resource(), x.value(), x.pos());
-        if (s instanceof Step.Ptrace x) return new Step.Ptrace(name(x.proc(), i), name(x.target(), i), x.pos());
-        if (s instanceof Step.Observe x) {
-            List<String> procs = new ArrayList<>();
-            for (String p : x.procs()) procs.add(name(p, i));
-            return new Step.Observe(List.copyOf(procs), x.hostPid(), x.fields(), x.slab(), x.system(), x.label(),
-                    x.since(), x.expect(), x.tolerance(), x.explain(), x.pos());
-        }
-        return s; // Pause, Repeat
-    }
 
     /** How many steps {@link #unroll} gives. */
     public static long count(List<Step> steps) {
@@ -78,7 +41,7 @@ public final class Repeats {
             if (s instanceof Step.Repeat r) {
                 for (int i = 0; i < r.times(); i++) {
                     List<Step> iteration = new ArrayList<>();
-                    for (Step inner : r.steps()) iteration.add(withIndex(inner, i));
+                    for (Step inner : r.steps()) iteration.add(Iteration.withIndex(inner, i));
                     unroll(iteration, out);
                 }
             } else {

@@ -4,6 +4,7 @@ import dev.proclab.kernel.CloneFlags;
 import dev.proclab.kernel.Errno;
 import dev.proclab.kernel.Event;
 import dev.proclab.kernel.Fields;
+import dev.proclab.kernel.Iteration;
 import dev.proclab.kernel.Kernel;
 import dev.proclab.kernel.KernelException;
 import dev.proclab.kernel.Observation;
@@ -511,7 +512,7 @@ public final class ModelKernel implements Kernel {
         for (int i = 0; i < r.times(); i++) {
             for (int k = 0; k < n; k++) {
                 Step s = body.get(k);
-                if (subst[k]) s = withI(s, Integer.toString(i));
+                if (subst[k]) s = Iteration.withIndex(s, i);
                 int e;
                 try {
                     e = s instanceof Step.Repeat inner ? repeat(inner) : s instanceof Step.Observe ? 0 : doStep(s);
@@ -537,33 +538,6 @@ public final class ModelKernel implements Kernel {
         if (s instanceof Step.Wait f) return has(f.target());
         if (s instanceof Step.Ptrace f) return has(f.target());
         return false;
-    }
-
-    private static String x(String s, String i) {
-        return s == null ? null : s.replace("{i}", i);
-    }
-
-    private static Step withI(Step s, String i) {
-        if (s instanceof Step.Fork f) return new Step.Fork(x(f.proc(), i), x(f.child(), i), f.pos());
-        if (s instanceof Step.VFork f) return new Step.VFork(x(f.proc(), i), x(f.child(), i), f.pos());
-        if (s instanceof Step.Clone f) return new Step.Clone(x(f.proc(), i), x(f.child(), i), f.flags(), f.signal(), f.pos());
-        if (s instanceof Step.Exec f) return new Step.Exec(x(f.proc(), i), f.argv(), f.pos());
-        if (s instanceof Step.Exit f) return new Step.Exit(x(f.proc(), i), f.code(), f.pos());
-        if (s instanceof Step.Signal f) return new Step.Signal(x(f.proc(), i), x(f.to(), i), f.sig(), f.pos());
-        if (s instanceof Step.Wait f) return new Step.Wait(x(f.proc(), i), x(f.target(), i), f.options(), f.pos());
-        if (s instanceof Step.Hold f) return new Step.Hold(x(f.proc(), i), f.duration(), f.pos());
-        if (s instanceof Step.Block f) return new Step.Block(x(f.proc(), i), f.pos());
-        if (s instanceof Step.Spin f) return new Step.Spin(x(f.proc(), i), f.duration(), f.pos());
-        if (s instanceof Step.SetVar f) return new Step.SetVar(x(f.proc(), i), f.var(), f.value(), f.pos());
-        if (s instanceof Step.AddVar f) return new Step.AddVar(x(f.proc(), i), f.var(), f.value(), f.pos());
-        if (s instanceof Step.MapRegion f) return new Step.MapRegion(x(f.proc(), i), f.region(), f.pages(), f.pos());
-        if (s instanceof Step.Touch f) return new Step.Touch(x(f.proc(), i), f.region(), f.pages(), f.write(), f.pos());
-        if (s instanceof Step.Subreaper f) return new Step.Subreaper(x(f.proc(), i), f.pos());
-        if (s instanceof Step.Ignore f) return new Step.Ignore(x(f.proc(), i), f.sig(), f.pos());
-        if (s instanceof Step.SetUid f) return new Step.SetUid(x(f.proc(), i), f.uid(), f.pos());
-        if (s instanceof Step.Rlimit f) return new Step.Rlimit(x(f.proc(), i), f.resource(), f.value(), f.pos());
-        if (s instanceof Step.Ptrace f) return new Step.Ptrace(x(f.proc(), i), x(f.target(), i), f.pos());
-        return s;
     }
 
     /** The named process, which must exist (bound by an earlier step). */
