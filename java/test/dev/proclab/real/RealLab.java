@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.proclab.kernel.KernelException;
 import dev.proclab.kernel.Observation;
-import dev.proclab.kernel.Sandbox;
 import dev.proclab.kernel.Step;
 import dev.proclab.kernel.StepResult;
 import dev.proclab.lab.Lab;
@@ -30,7 +29,6 @@ final class RealLab implements AutoCloseable {
     final RealKernel kernel;
     final Lab lab;
     final Map<String, Object> seen = new HashMap<>();
-    final Map<String, String> errnos = new HashMap<>();
     final List<StepResult> results = new ArrayList<>();
     final Set<Long> hostPids = new java.util.HashSet<>();
 
@@ -51,7 +49,6 @@ final class RealLab implements AutoCloseable {
         for (Step s : lab.steps()) {
             StepResult r = kernel.apply(s);
             results.add(r);
-            if (s.proc() != null && !(s instanceof Step.Observe)) errnos.put(s.proc(), r.errno());
             for (Observation o : r.observations()) seen.put(o.subject() + "." + o.field(), o.isSkipped() ? "skipped: " + o.skipped() : o.value());
             remember();
         }
@@ -94,9 +91,5 @@ final class RealLab implements AutoCloseable {
     public void close() {
         remember();
         kernel.close();
-    }
-
-    static Sandbox sandbox(RealLab l) {
-        return l.lab.sandbox();
     }
 }
