@@ -8,6 +8,9 @@ import dev.proclab.model.SlabGeometry;
 import dev.proclab.posix.Posix;
 import dev.proclab.proc.ProcFiles;
 import dev.proclab.proc.ProcPaths;
+import dev.proclab.proc.SlabInfo;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.io.IOException;
 
 /**
@@ -33,7 +36,7 @@ final class Models {
             int euid = Posix.euid();
             if (euid >= 0) c = c.withUid(euid);
             try {
-                c = c.withSlabs(SlabGeometry.parse(ProcFiles.read(ProcPaths.SLABINFO)));
+                c = c.withSlabs(geometries(SlabInfo.parse(ProcFiles.read(ProcPaths.SLABINFO))));
             } catch (IOException | RuntimeException e) {
                 // not root, or no slabinfo: the documented default geometry stays
             }
@@ -50,6 +53,20 @@ final class Models {
         ModelConfig c = config();
         if (c.uid() != 0 && (lab.needs(Capability.ROOT) || lab.needs(Capability.SETUID))) c = c.withUid(0);
         return new ModelKernel(c);
+    }
+
+    /** This machine's geometry of the caches the model keeps (others are of no use to it). */
+    static Map<String, SlabGeometry> geometries(Map<String, SlabInfo.Cache> caches) {
+        Map<String, SlabGeometry> out = new LinkedHashMap<>();
+        for (SlabInfo.Cache c : caches.values()) {
+            if (!SlabGeometry.DEFAULTS.containsKey(c.name())) continue;
+            try {
+                out.put(c.name(), new SlabGeometry((int) c.objsize(), (int) c.objperslab(), (int) c.pagesperslab()));
+            } catch (IllegalArgumentException e) {
+                // a geometry the model refuses: its default stays
+            }
+        }
+        return out;
     }
 
     private static Integer readInt(String path) {

@@ -31,23 +31,4 @@ public record SlabGeometry(int objsize, int objperslab, int pagesperslab) {
         m.put("vm_area_struct", new SlabGeometry(192, 21, 1));
         DEFAULTS = java.util.Collections.unmodifiableMap(m);
     }
-
-    /**
-     * Parses the text of /proc/slabinfo (version 2.1) into geometries for the caches the model knows;
-     * pure text handling, so the caller does the reading. Unknown lines are skipped.
-     */
-    public static Map<String, SlabGeometry> parse(String slabinfo) {
-        Map<String, SlabGeometry> out = new LinkedHashMap<>();
-        for (String line : slabinfo.split("\n")) {
-            if (line.startsWith("slabinfo") || line.startsWith("#")) continue;
-            String[] w = line.trim().split("\\s+");
-            if (w.length < 6 || !DEFAULTS.containsKey(w[0])) continue;
-            try {
-                out.put(w[0], new SlabGeometry(Integer.parseInt(w[3]), Integer.parseInt(w[4]), Integer.parseInt(w[5])));
-            } catch (IllegalArgumentException e) {
-                // a malformed line: keep the default
-            }
-        }
-        return out;
-    }
 }

@@ -103,13 +103,6 @@ class SlabTest {
         assertEquals("slab", obs.get(0).subject());
     }
 
-    @Test
-    void slabinfoTextParses() {
-        String text = "slabinfo - version: 2.1\n# name <active_objs> ...\n"
-                + "task_struct          130    130   5888    5    8 : tunables    0    0    0 : slabdata     26     26      0\n"
-                + "bogus 1 2\n";
-        assertEquals(Map.of("task_struct", new SlabGeometry(5888, 5, 8)), SlabGeometry.parse(text));
-    }
 
     @Test
     void unknownCacheAndLabelAreSkippedWithAReason() {
