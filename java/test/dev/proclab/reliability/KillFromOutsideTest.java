@@ -62,7 +62,7 @@ class KillFromOutsideTest {
             if (agents.size() != 1) return false;
             Set<Long> tree = s.tree(agents.get(0));
             tree.remove(agents.get(0));
-            boolean sleeping = tree.stream().anyMatch(p -> s.all.get(p).comm().equals("sleep"));
+            boolean sleeping = tree.stream().anyMatch(p -> s.get(p).comm().equals("sleep"));
             if (tree.size() < 6 || !sleeping) return false;
             seen.set(new Running(jvm, agents.get(0), tree));
             return true;
