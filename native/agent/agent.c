@@ -493,24 +493,12 @@ static int send_cmd(struct task *t, struct lab_cmd *c, int fd)
 	c->seq = ++seq_counter;
 	if (!c->seq)
 		c->seq = ++seq_counter;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
+	union fd_cmsg u;
 	struct iovec iov = {c, LAB_CMD_HDR + c->len};
 	struct msghdr mh = {0};
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;
-	if (fd >= 0) {
-		memset(&u, 0, sizeof u);
-		mh.msg_control = u.buf;
-		mh.msg_controllen = sizeof u.buf;
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof fd);
-	}
+	msg_attach_fd(&mh, &u, fd);
 	ssize_t n;
 	do
 		n = sendmsg(t->sock, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "proto.h"
 #include "sys.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,23 +43,11 @@ static void loop(int sock) __attribute__((noreturn));
 static void send_rep(int sock, struct lab_rep *r, int fd, const void *extra, size_t extralen)
 {
 	struct iovec iov[2] = {{r, sizeof *r}, {(void *)extra, extralen}};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
+	union fd_cmsg u;
 	struct msghdr mh = {0};
 	mh.msg_iov = iov;
 	mh.msg_iovlen = extralen ? 2 : 1;
-	if (fd >= 0) {
-		memset(&u, 0, sizeof u);
-		mh.msg_control = u.buf;
-		mh.msg_controllen = sizeof u.buf;
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	}
+	msg_attach_fd(&mh, &u, fd);
 	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
 		;
 }

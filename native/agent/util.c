@@ -284,6 +284,20 @@ int clone_flags_parse(const char *s, unsigned long *out)
 	return parse_names(s, CLONES, sizeof CLONES / sizeof CLONES[0], out);
 }
 
+void msg_attach_fd(struct msghdr *mh, union fd_cmsg *u, int fd)
+{
+	if (fd < 0)
+		return;
+	memset(u, 0, sizeof *u);
+	mh->msg_control = u->buf;
+	mh->msg_controllen = sizeof u->buf;
+	struct cmsghdr *cm = CMSG_FIRSTHDR(mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof fd);
+}
+
 int wait_opts_parse(const char *s, int *out)
 {
 	static const struct named_bit W[] = {

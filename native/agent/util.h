@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 struct sbuf {
 	char *p;
@@ -25,6 +26,13 @@ int signal_number(const char *s);     /* -1 when unknown; "0" gives 0 */
 const char *signal_name(int sig, char buf[16]);
 int rlimit_number(const char *s);     /* -1 when unknown */
 int clone_flags_parse(const char *s, unsigned long *out); /* 0 ok */
+/* room for one descriptor passed with SCM_RIGHTS, aligned for a cmsghdr */
+union fd_cmsg {
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+/* attaches fd (when >= 0) to mh as SCM_RIGHTS, its control data in u */
+void msg_attach_fd(struct msghdr *mh, union fd_cmsg *u, int fd);
 int wait_opts_parse(const char *s, int *out);             /* 0 ok */
 /* decimal integer in [min, max]; 0 ok, -1 otherwise */
 int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
