@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +44,7 @@ public final class AgentBench {
             raw[i] = plainLoop(forks, true);
             repeat[i] = agentLoop(forks);
         }
-        double p = median(plain), r = median(raw), a = median(repeat);
+        double p = Stats.median(plain), r = Stats.median(raw), a = Stats.median(repeat);
         out.printf("plain_forks_per_s %.0f%n", p);
         out.printf("raw_clone_forks_per_s %.0f%n", r);
         out.printf("repeat_forks_per_s %.0f%n", a);
@@ -103,7 +102,7 @@ public final class AgentBench {
                     throw new KernelException(KernelException.Kind.AGENT_FAILED, "observe did not read 256 pagemap entries");
                 }
             }
-            return median(us);
+            return Stats.median(us);
         }
     }
 
@@ -111,9 +110,4 @@ public final class AgentBench {
         if (!r.path("ok").asBoolean()) throw new KernelException(KernelException.Kind.AGENT_FAILED, what + " failed: " + r);
     }
 
-    static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
 }

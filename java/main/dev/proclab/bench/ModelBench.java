@@ -8,7 +8,6 @@ import dev.proclab.model.ModelConfig;
 import dev.proclab.model.ModelKernel;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,7 @@ public final class ModelBench {
             long dt = System.nanoTime() - t0;
             r[i] = 3.0 * iterations / (dt / 1e9);
         }
-        return median(r);
+        return Stats.median(r);
     }
 
     /** Seconds to allocate (fork, exit, reap) through all PID_MAX_LIMIT pids of a namespace, wrap included. */
@@ -63,7 +62,7 @@ public final class ModelBench {
             // pids 2..4194303, then the wrap: the last two forks got 300 and 301
             if (k.pidOf("c") != 301) throw new IllegalStateException("no wrap: last pid " + k.pidOf("c"));
         }
-        return median(r);
+        return Stats.median(r);
     }
 
     /** Heap in use (MiB, after GC) with {@code n} live tasks forked from main, the whole JVM's heap included. */
@@ -76,7 +75,7 @@ public final class ModelBench {
             r[i] = usedHeapMiB();
             if (k.nrThreads() < n) throw new IllegalStateException();
         }
-        return median(r);
+        return Stats.median(r);
     }
 
     private static double usedHeapMiB() {
@@ -91,11 +90,6 @@ public final class ModelBench {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024.0 * 1024.0);
     }
 
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
 
     /** Measures the three figures: steps_per_s, full_wrap_s, heap_100k_tasks_mib. */
     public static Map<String, Double> run() throws KernelException {
