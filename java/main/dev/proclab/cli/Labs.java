@@ -3,7 +3,6 @@ package dev.proclab.cli;
 import dev.proclab.lab.Lab;
 import dev.proclab.lab.LabError;
 import dev.proclab.lab.LabException;
-import dev.proclab.lab.LabInfo;
 import dev.proclab.lab.LabLibrary;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +17,8 @@ final class Labs {
         List<Lab> out = new ArrayList<>();
         List<LabError> errors = new ArrayList<>();
         List<String> wanted = new ArrayList<>(ids);
-        if (all) for (LabInfo info : lib.list()) if (!wanted.contains(info.id())) wanted.add(info.id());
+        // ids() lists them without parsing: each lab is parsed once, below
+        if (all) for (String id : lib.ids()) if (!wanted.contains(id)) wanted.add(id);
         for (String id : wanted) {
             try {
                 out.add(lib.resolve(id));
