@@ -160,7 +160,7 @@ class AgentFuzzTest {
         // close() ends the agent (stdin EOF: it kills and reaps its lab). Nothing may live on; zombies
         // reparented to init may take it a moment to reap.
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
-                .untilAsserted(() -> assertEquals(List.of(), living(tree), "seed " + seed + ": still running after close"));
+                .untilAsserted(() -> assertEquals(List.of(), ProcScan.living(tree), "seed " + seed + ": still running after close"));
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> assertEquals(List.of(), ProcScan.alive(tree), "seed " + seed + ": left after close"));
     }
@@ -409,10 +409,6 @@ class AgentFuzzTest {
             else b.writeBytes(String.format("\\x%02x", c).getBytes(StandardCharsets.US_ASCII));
         }
         return b.toString(StandardCharsets.US_ASCII);
-    }
-
-    private static List<String> living(Set<Long> pids) {
-        return ProcScan.alive(pids).stream().filter(s -> !s.endsWith(" Z")).toList();
     }
 
     private static int fdCount(Path dir) throws IOException {

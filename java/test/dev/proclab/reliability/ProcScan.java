@@ -54,4 +54,9 @@ final class ProcScan {
         }
         return out;
     }
+
+    /** Those of the pids still running: alive() less the zombies (which are their parent's, or init's, to reap). */
+    static List<String> living(Set<Long> pids) {
+        return alive(pids).stream().filter(s -> !s.endsWith(" Z")).toList();
+    }
 }
