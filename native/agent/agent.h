@@ -1,13 +1,22 @@
-/* State shared by the agent's files (agent.c: loop and steps; observe.c:
- * reading /proc; sandbox.c: cgroup, probe). Single-threaded by design. */
+/* The agent's shared state and the functions its files offer each other.
+ * main.c: start-up, the stdin loop, the end of a lab; protocol.c: JSON lines
+ * out, command lines in; tasks.c: the table of lab processes by name; loop.c:
+ * the poll loop and what arrives from lab processes; steps/: one file per
+ * family of steps; observe.c: reading /proc; sandbox.c: cgroup, namespaces,
+ * probe. Single-threaded by design. */
 #ifndef PROCLAB_AGENT_H
 #define PROCLAB_AGENT_H
 
 #include "proto.h"
 #include "util.h"
 
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#define LINE_MAX_BYTES 65536
+#define MAX_WORDS 4096
+#define MAX_DEPTH 16
 
 struct task {
 	char name[LAB_NAME_MAX];
@@ -30,10 +39,89 @@ struct task {
 	struct lab_rep rep;
 };
 
+/* a parsed command: its words, and for repeat its body */
+struct node {
+	int argc;
+	char **argv;
+	int nbody;
+	struct node *body;
+};
+
+/* the lab */
 extern struct task **tasks;
 extern int ntasks;
-extern int pidns_on;
+extern int started, quitting;
+extern pid_t agent_pid;
+extern char self_exe[4096];
+extern long nofile_soft_orig;
+extern int timeout_ms;          /* settle timeout of a step */
+/* the sandbox */
+extern int pidns_on, sb_userns;
+extern long sb_pid_max, sb_pids_max;
+extern char cg_path[800];
 extern int kpagecount_fd;
+/* the poll loop */
+extern volatile sig_atomic_t dying;
+extern sigset_t poll_mask;
+extern struct script_rec *srecs; /* records of the running repeat script */
+extern size_t nsrecs;
+
+/* main.c */
+void end_lab(void);
+
+/* protocol.c */
+void obj_begin(struct sbuf *b, const char *type);
+void obj_end(struct sbuf *b);
+void event_named(const char *ev, struct task *t, const char *k2, const char *v2);
+void emit_error(const char *verb, const char *msg);
+int tokenize(const char *s, char *o, char **w, int maxw, char *err, size_t errlen);
+int parse_seq(char **w, int n, int *pos, int depth, struct node **out, int *nout, char *err, size_t errlen);
+void free_nodes(struct node *n, int count);
+extern int req_no;
+
+/* tasks.c */
+struct task *find_task(const char *name);
+void hash_insert(int idx);
+struct task *new_task(const char *name);
+void close_fd(int *fd);
+void discard_task(struct task *t);
+void mark_reaped(struct task *t);
+struct task *task_by_pid(pid_t pid);
+int valid_name(const char *s);
+int valid_var(const char *s);
+
+/* loop.c */
+void activate(struct task *t);
+int pump(int64_t timeout_ns, int with_stdin);
+int64_t deadline_ms(int64_t ms);
+int send_cmd(struct task *t, struct lab_cmd *c, int fd);
+struct lab_cmd *cmd_new(uint32_t op);
+void apply_wait(struct task *t, const struct lab_rep *r);
+int await_rep(struct task *t, int64_t deadline);
+int settle_state(struct task *t, const char *accept, int gone_ok, int64_t deadline);
+void await_vfork_parent(struct task *c, int64_t deadline);
+void settle_rest(struct task *t, int64_t deadline);
+
+/* pump until cond holds or the deadline passes; 0: held, -1: timed out.
+ * Conditions that hang on /proc (not on an fd) are re-checked on a short,
+ * growing tick: never a blind sleep of the whole step. */
+#define WAIT_UNTIL(cond, deadline)                                   \
+	({                                                           \
+		int64_t tick_ = 20000;                               \
+		int rc_ = 0;                                         \
+		while (!(cond)) {                                    \
+			int64_t now_ = mono_ns();                    \
+			if (now_ >= (deadline)) {                    \
+				rc_ = -1;                            \
+				break;                               \
+			}                                            \
+			int64_t left_ = (deadline)-now_;             \
+			pump(left_ < tick_ ? left_ : tick_, 0);      \
+			if (tick_ < 2000000)                         \
+				tick_ *= 2;                          \
+		}                                                    \
+		rc_;                                                 \
+	})
 
 /* observe.c */
 int read_file(const char *path, struct sbuf *out);

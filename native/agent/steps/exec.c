@@ -1,0 +1,87 @@
+/* exec: execve in the lab process, its output on a pipe of the agent's. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include "steps.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int exe_changed(struct task *t)
+{
+	char path[64], exe[4096];
+	snprintf(path, sizeof path, "/proc/%d/exe", t->host_pid);
+	ssize_t n = readlink(path, exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = 0;
+		return strcmp(exe, self_exe) != 0;
+	}
+	/* a zombie has no exe link any more, but keeps its comm */
+	struct sbuf b = {0};
+	int changed = 0;
+	snprintf(path, sizeof path, "/proc/%d/stat", t->host_pid);
+	if (read_file(path, &b) == 0 && b.p) {
+		char *o = strchr(b.p, '('), *c = strrchr(b.p, ')');
+		if (o && c && c > o)
+			changed = (size_t)(c - o - 1) != strlen("proclab-agent") ||
+				  strncmp(o + 1, "proclab-agent", (size_t)(c - o - 1)) != 0;
+	}
+	free(b.p);
+	return changed;
+}
+
+int step_exec(struct ctx *x, struct node *c)
+{
+	struct task *p;
+	if (c->argc < 3)
+		return error(x, "exec: needs P ARG0 [ARG...]");
+	TRY(get_task(x, c->argv[1], &p));
+	TRY(usable(x, p, 1));
+	struct lab_cmd *m = cmd_new(OP_EXEC);
+	uint32_t off = 0;
+	for (int i = 2; i < c->argc; i++) {
+		size_t l = strlen(c->argv[i]) + 1;
+		if (off + l > LAB_DATA_MAX || i - 2 >= 1024)
+			return error(x, "exec: argv too long");
+		memcpy(m->data + off, c->argv[i], l);
+		off += (uint32_t)l;
+	}
+	m->len = off;
+	int pf[2];
+	if (pipe2(pf, O_CLOEXEC) < 0)
+		return error(x, "pipe: %s", errno_name(errno));
+	fcntl(pf[0], F_SETFL, O_NONBLOCK);
+	int rc = send_or_fail(x, p, m, pf[1]);
+	close(pf[1]);
+	if (rc != ST_OK) {
+		close(pf[0]);
+		return rc;
+	}
+	close_fd(&p->outfd);
+	p->outfd = pf[0];
+	p->execing = 1;
+	int64_t dl = deadline_ms(timeout_ms);
+	/* a task sharing its fd table leaves its control socket open in the
+	 * table its exec leaves behind: there the image itself tells */
+	WAIT_UNTIL(p->got || p->sock < 0 || (p->shares_files && exe_changed(p)), dl);
+	p->want = 0;
+	if (p->got) {
+		p->execing = 0;
+		close_fd(&p->outfd);
+		p->err = p->rep.err;
+		return p->rep.err ? failed_errno(x, p->rep.err) : ST_OK;
+	}
+	if (p->sock >= 0 && !(p->shares_files && exe_changed(p))) {
+		p->busy = 1;
+		return timed_out(x, "%s did not exec in %d ms", p->name, timeout_ms);
+	}
+	p->execd = 1;
+	p->execing = 0;
+	p->err = 0;
+	close_fd(&p->sock);
+	await_vfork_parent(p, dl);
+	return ST_OK;
+}
+

@@ -1,0 +1,209 @@
+/* repeat N { ... }: unrolled here step by step, or, for a plain
+ * fork/exit/wait body, shipped to one process as a script it runs alone. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include "steps.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+
+/* The repeat fast path: a body of `fork P C ; exit C N` pairs and blocking
+ * `wait P C` steps is shipped to P as a script that P runs alone. */
+static int try_fast(struct ctx *x, struct node *c, int64_t iters)
+{
+	struct script_step st[64];
+	const char *tmpl[SCRIPT_MAX_KIDS];
+	int nst = 0, nk = 0, waited[SCRIPT_MAX_KIDS] = {0};
+	const char *pname = NULL;
+	for (int i = 0; i < c->nbody; i++) {
+		struct node *b = &c->body[i];
+		if (b->nbody || b->argc < 1 || nst >= 64)
+			return -1;
+		const char *v = b->argv[0];
+		if ((!strcmp(v, "fork") || !strcmp(v, "vfork")) && b->argc == 3) {
+			if (pname && strcmp(pname, b->argv[1]))
+				return -1;
+			pname = b->argv[1];
+			if (nk >= SCRIPT_MAX_KIDS || i + 1 >= c->nbody)
+				return -1;
+			struct node *e = &c->body[i + 1];
+			int64_t code;
+			if (e->nbody || e->argc != 3 || strcmp(e->argv[0], "exit") ||
+			    strcmp(e->argv[1], b->argv[2]) || parse_i64(e->argv[2], 0, 255, &code) < 0)
+				return -1;
+			if (iters > 1 && !strstr(b->argv[2], "{i}"))
+				return -1;
+			for (int k = 0; k < nk; k++)
+				if (!strcmp(tmpl[k], b->argv[2]))
+					return -1;
+			tmpl[nk] = b->argv[2];
+			st[nst++] = (struct script_step){v[0] == 'f' ? SS_FORK : SS_VFORK, nk, (int32_t)code};
+			nk++;
+			i++;
+		} else if (!strcmp(v, "wait") && (b->argc == 3 || b->argc == 4)) {
+			if (!pname || strcmp(pname, b->argv[1]))
+				return -1;
+			int opts = 0;
+			if (b->argc == 4 && (wait_opts_parse(b->argv[3], &opts) < 0 || (opts & ~__WALL)))
+				return -1;
+			int k;
+			for (k = 0; k < nk; k++)
+				if (!strcmp(tmpl[k], b->argv[2]))
+					break;
+			if (k == nk)
+				return -1;
+			waited[k]++;
+			st[nst++] = (struct script_step){SS_WAIT, k, opts};
+		} else {
+			return -1;
+		}
+	}
+	if (!pname || strstr(pname, "{i}"))
+		return -1;
+	for (int k = 0; k < nk; k++)
+		if (waited[k] != 1)
+			return -1;
+	struct task *p = find_task(pname);
+	if (!p || p->busy || usable(x, p, 0) != ST_OK)
+		return -1;
+	/* every name it will bind must be free */
+	struct ctx y = *x;
+	y.in_repeat = 1;
+	for (int64_t it = 0; it < iters; it++) {
+		y.iter = (long)it;
+		for (int k = 0; k < nk; k++) {
+			char nm[LAB_NAME_MAX];
+			if (subst(tmpl[k], &y, nm) < 0 || find_task(nm) || !strcmp(nm, "agent"))
+				return -1;
+		}
+	}
+	struct lab_cmd *m = cmd_new(OP_SCRIPT);
+	m->x = iters;
+	m->len = (uint32_t)(nst * (int)sizeof st[0]);
+	memcpy(m->data, st, m->len);
+	nsrecs = 0;
+	if (send_or_fail(x, p, m, -1) != ST_OK)
+		return -1;
+	int64_t budget = (int64_t)timeout_ms * (iters * nst + 1);
+	if (await_rep(p, deadline_ms(budget)) < 0) {
+		p->busy = 1;
+		return timed_out(x, "%s did not finish the repeat in time", p->name);
+	}
+	long failed = 0;
+	int last = 0;
+	size_t r = 0;
+	for (int64_t it = 0; it < iters && r < nsrecs; it++) {
+		struct task *kid[SCRIPT_MAX_KIDS] = {0};
+		y.iter = (long)it;
+		for (int s = 0; s < nst && r < nsrecs; s++, r++) {
+			struct script_rec *rc = &srecs[r];
+			if (st[s].op != SS_WAIT) {
+				if (rc->v < 0) {
+					failed += 2; /* the fork, and the exit of a child never made */
+					last = -rc->v;
+					p->err = last;
+					continue;
+				}
+				char nm[LAB_NAME_MAX];
+				subst(tmpl[st[s].k], &y, nm);
+				struct task *t = new_task(nm);
+				t->pid = rc->v;
+				t->host_pid = pidns_on ? 0 : rc->v;
+				t->parent = p->idx;
+				t->ended = t->expect_end = 1;
+				hash_insert(t->idx);
+				note_created(x, t);
+				kid[st[s].k] = t;
+				p->err = 0;
+			} else if (rc->v == 0 && rc->status == -1) {
+				failed++; /* waiting for a child never made: an error step */
+			} else if (rc->v < 0) {
+				failed++;
+				last = -rc->v;
+				p->err = last;
+				p->has_wait = 0;
+			} else {
+				p->err = 0;
+				p->has_wait = 1;
+				p->wait_pid = rc->v;
+				p->wait_status = rc->status;
+				struct task *t = kid[st[s].k];
+				p->wait_name = t ? t->idx : -1;
+				if (t && (WIFEXITED(rc->status) || WIFSIGNALED(rc->status)))
+					mark_reaped(t);
+			}
+		}
+	}
+	sb_printf(x->res, ",\"iterations\":%lld,\"failed\":%ld,\"fast\":true", (long long)iters, failed);
+	x->err = last;
+	return ST_OK;
+}
+
+int step_repeat(struct ctx *x, struct node *c)
+{
+	int64_t n;
+	TRY(num_arg(x, c->argv[1], 0, 10000000, &n, "repeat count"));
+	struct sbuf created = {0};
+	struct ctx y = *x;
+	struct sbuf sub = {0};
+	int top = x->created == NULL;
+	y.created = top ? &created : x->created;
+	y.in_repeat = 1;
+	y.res = &sub;
+	int64_t t0 = mono_ns();
+	int rc = try_fast(&y, c, n);
+	long failed = 0;
+	int last = 0;
+	if (rc >= 0) {
+		if (rc != ST_OK) {
+			snprintf(x->msg, sizeof x->msg, "%s", y.msg);
+			free(created.p);
+			free(sub.p);
+			return rc;
+		}
+		sb_putn(x->res, sub.p, sub.len);
+		last = y.err;
+	} else {
+		for (int64_t it = 0; it < n; it++) {
+			for (int i = 0; i < c->nbody; i++) {
+				y.iter = (long)it;
+				y.err = 0;
+				sb_reset(&sub);
+				int s = step_run(&y, &c->body[i]);
+				if (s == ST_ERRNO || (s == ST_FAIL && y.err))
+					last = y.err;
+				if (s != ST_OK)
+					failed++;
+				/* a nested repeat reports its own failures */
+				if (s == ST_OK && c->body[i].nbody) {
+					char *f = strstr(sub.p ? sub.p : "", "\"failed\":");
+					if (f)
+						failed += strtol(f + 9, NULL, 10);
+					if (y.err)
+						last = y.err;
+				}
+			}
+		}
+		sb_printf(x->res, ",\"iterations\":%lld,\"failed\":%ld", (long long)n, failed);
+	}
+	sb_puts(x->res, ",\"errno\":");
+	if (last)
+		sb_jstr(x->res, errno_name(last));
+	else
+		sb_puts(x->res, "null");
+	sb_printf(x->res, ",\"t_us\":%lld", (long long)((mono_ns() - t0) / 1000));
+	if (top) {
+		sb_puts(x->res, ",\"names\":[");
+		if (created.len)
+			sb_putn(x->res, created.p, created.len);
+		sb_puts(x->res, "]");
+	}
+	x->err = last;
+	free(created.p);
+	free(sub.p);
+	return ST_OK;
+}
+

@@ -1,0 +1,84 @@
+/* The step handlers: one file per family, each handler named for its verb
+ * (step_fork in fork.c, step_signal in signal.c, ...); dispatch.c maps verbs
+ * to them. A handler answers with one of ST_* and adds its result fields. */
+#ifndef PROCLAB_STEPS_H
+#define PROCLAB_STEPS_H
+
+#include "../agent.h"
+
+struct ctx {
+	int in_repeat;
+	long iter;
+	struct sbuf *res;     /* result fields, each starting with ',' */
+	struct sbuf *created; /* names bound inside a repeat */
+	int err;
+	char msg[512];
+};
+
+enum {
+	ST_OK,      /* done */
+	ST_ERRNO,   /* the system call failed with x->err; the lab goes on */
+	ST_TIMEOUT, /* did not settle in time (x->msg) */
+	ST_FAIL,    /* could not be done (x->msg, maybe x->err) */
+	ST_ERROR,   /* the command itself is wrong: an error line */
+};
+
+#define TRY(e)                          \
+	do {                            \
+		int r_ = (e);           \
+		if (r_ != ST_OK)        \
+			return r_;      \
+	} while (0)
+
+/* common.c */
+int error(struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int timed_out(struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int failed_errno(struct ctx *x, int e);
+int subst(const char *w, struct ctx *x, char out[LAB_NAME_MAX]);
+int get_task(struct ctx *x, const char *w, struct task **t);
+int usable(struct ctx *x, struct task *t, int vfork_ok);
+int need_args(struct ctx *x, struct node *c, int min, int max);
+int num_arg(struct ctx *x, const char *w, int64_t min, int64_t max, int64_t *v, const char *what);
+void put_task_fields(struct ctx *x, struct task *t);
+void note_created(struct ctx *x, struct task *t);
+int send_or_fail(struct ctx *x, struct task *t, struct lab_cmd *c, int fd);
+int simple(struct ctx *x, struct task *p, struct lab_cmd *m);
+
+/* dispatch.c: runs one command (a step, or a command of the session) */
+int step_run(struct ctx *x, struct node *c);
+
+/* the steps of LAB-FORMAT.md */
+int step_fork(struct ctx *x, struct node *c);
+int step_vfork(struct ctx *x, struct node *c);
+int step_clone(struct ctx *x, struct node *c);
+int step_exec(struct ctx *x, struct node *c);
+int step_exit(struct ctx *x, struct node *c);
+int step_signal(struct ctx *x, struct node *c);
+int step_wait(struct ctx *x, struct node *c);
+int step_hold(struct ctx *x, struct node *c);
+int step_block(struct ctx *x, struct node *c);
+int step_spin(struct ctx *x, struct node *c);
+int step_pause(struct ctx *x, struct node *c);
+int step_set(struct ctx *x, struct node *c);
+int step_add(struct ctx *x, struct node *c);
+int step_map(struct ctx *x, struct node *c);
+int step_touch(struct ctx *x, struct node *c);
+int step_subreaper(struct ctx *x, struct node *c);
+int step_ignore(struct ctx *x, struct node *c);
+int step_setuid(struct ctx *x, struct node *c);
+int step_rlimit(struct ctx *x, struct node *c);
+int step_ptrace(struct ctx *x, struct node *c);
+int step_repeat(struct ctx *x, struct node *c);
+
+/* session.c: the commands around the steps */
+int cmd_sandbox(struct ctx *x, struct node *c);
+int cmd_start(struct ctx *x, struct node *c);
+int cmd_timeout(struct ctx *x, struct node *c);
+int cmd_observe(struct ctx *x, struct node *c);
+int cmd_observe_pid(struct ctx *x, struct node *c);
+int cmd_system(struct ctx *x, struct node *c);
+int cmd_slabinfo(struct ctx *x, struct node *c);
+int cmd_names(struct ctx *x, struct node *c);
+int cmd_hello(struct ctx *x, struct node *c);
+
+#endif
