@@ -1,0 +1,117 @@
+package dev.proclab.model;
+
+import static dev.proclab.model.World.*;
+
+import dev.proclab.kernel.Errno;
+import dev.proclab.kernel.Signals;
+import dev.proclab.kernel.WaitStatus;
+import java.util.List;
+
+/**
+ * fs/exec.c: do_execveat_common → begin_new_exec (de_thread, exec_mmap, unshare, comm, flags).
+ */
+final class Exec {
+    private final World w;
+
+    Exec(World w) {
+        this.w = w;
+    }
+
+    /** begin_new_exec + load_elf_binary, for the world's own programs. */
+    void execImage(Task t, String comm) {
+        if (t.mm != null) {
+            w.memory.mmput(t.mm);
+        }
+        t.mm = w.memory.newImageMm(true);
+        t.comm = comm;
+        t.flags = (t.flags & ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NOFREEZE | PF_NO_SETAFFINITY | PF_KTHREAD | PF_IDLE)) | PF_RANDOMIZE;
+    }
+
+
+    /** do_execveat_common → begin_new_exec (de_thread, exec_mmap, unshare sighand/files, comm, flags). */
+    int exec(Task p, List<String> argv) {
+        if (argv == null || argv.isEmpty() || argv.get(0).isEmpty()) return 14; // EFAULT: no filename
+        // do_execveat_common: PF_NPROC_EXCEEDED left by set_user, still over the limit → EAGAIN
+        if ((p.flags & PF_NPROC_EXCEEDED) != 0 && p.uid != 0 && p.signal.nprocLimit != RLIM_INFINITY
+                && w.nprocOf(p.uid)[0] > p.signal.nprocLimit) return Errno.EAGAIN;
+        p.flags &= ~PF_NPROC_EXCEEDED;
+        // de_thread: the other threads die; a non-leader takes over the leader's pid
+        deThread(p);
+        // exec_mmap: the old mm is dropped, and with it the vfork parent is released (mm_release)
+        Mm old = p.mm;
+        p.mm = w.memory.newImageMm(false);
+        if (old != null) w.memory.mmput(old);
+        w.fork.releaseVfork(p);
+        // unshare_sighand: a table shared with another process is copied; handlers reset, SIG_IGN kept
+        if (p.sighand.count > 1) {
+            Sighand n = new Sighand();
+            n.count = 1;
+            n.ignored = p.sighand.ignored;
+            p.sighand.count--;
+            p.sighand = n;
+            w.slab[C_SIGHAND]++;
+        }
+        // unshare_files
+        if (p.files != null && p.files.count > 1) {
+            p.files.count--;
+            p.files = new Ref();
+            w.slab[C_FILES]++;
+        }
+        // __set_task_comm(kbasename(filename)), TASK_COMM_LEN 16
+        String path = argv.get(0);
+        String base = path.substring(path.lastIndexOf('/') + 1);
+        p.comm = base.length() > 15 ? base.substring(0, 15) : base;
+        p.flags = (p.flags & ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NOFREEZE | PF_NO_SETAFFINITY)) | PF_RANDOMIZE;
+        p.execd = true;
+        w.programs.runProgram(p, base, argv);
+        return 0;
+    }
+
+    void deThread(Task p) {
+        Task leader = p.groupLeader;
+        if (p.signal.nrThreads == 1) return;
+        // zap_other_threads: every other thread gets SIGKILL and is released at its exit
+        for (Task t = leader; t != null; ) {
+            Task next = t.nextThread;
+            if (t != p && t.exitState == Task.ALIVE) w.exit.doExit(t, WaitStatus.killed(Signals.SIGKILL));
+            t = next;
+        }
+        if (leader == p) return;
+        // exchange_tids / transfer_pid: p becomes the leader with the leader's pid; the old leader is released
+        int[] pnr = p.nr;
+        p.nr = leader.nr;
+        leader.nr = pnr;
+        for (PidNs n = p.ns; n != null; n = n.parent) {
+            n.attach(p.nr[n.level], p);
+            n.attach(leader.nr[n.level], leader);
+        }
+        Task parent = leader.realParent;
+        // p takes the leader's place among its parent's children and in the task list
+        p.prevSibling = leader.prevSibling;
+        p.nextSibling = leader.nextSibling;
+        if (p.prevSibling != null) p.prevSibling.nextSibling = p;
+        else parent.firstChild = p;
+        if (p.nextSibling != null) p.nextSibling.prevSibling = p;
+        else parent.lastChild = p;
+        leader.prevSibling = leader.nextSibling = null;
+        p.prevTask = leader.prevTask;
+        p.nextTask = leader.nextTask;
+        p.prevTask.nextTask = p;
+        p.nextTask.prevTask = p;
+        leader.prevTask = leader.nextTask = null;
+        // the thread list now starts at p
+        Task t = leader;
+        while (t.nextThread != p) t = t.nextThread;
+        t.nextThread = p.nextThread;
+        p.nextThread = leader.nextThread == p ? null : leader.nextThread;
+        leader.nextThread = null;
+        p.groupLeader = p;
+        for (Task u = p.nextThread; u != null; u = u.nextThread) u.groupLeader = p;
+        leader.groupLeader = p;
+        p.exitSignal = Signals.SIGCHLD;
+        p.realParent = parent;
+        // the old leader (a zombie since zap) goes without a notification
+        leader.exitSignal = -1;
+        w.exit.releaseTask(leader, false);
+    }
+}

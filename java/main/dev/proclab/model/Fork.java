@@ -1,0 +1,242 @@
+package dev.proclab.model;
+
+import static dev.proclab.model.World.*;
+
+import dev.proclab.kernel.CloneFlags;
+import dev.proclab.kernel.Errno;
+
+/**
+ * kernel/fork.c: copy_process (validity, limits, pid, what is shared or copied), dup_mmap, the children
+ * list, and the vfork completion (mm_release → complete_vfork_done).
+ */
+final class Fork {
+    private final World w;
+
+    Fork(World w) {
+        this.w = w;
+    }
+
+    /** kernel/fork.c copy_process: returns the new Task, or an Integer errno. */
+    Object copyProcess(Task cur, long cf, int exitSignal, boolean trusted) {
+        // the validity rules at the top of copy_process
+        if ((cf & (CloneFlags.NEWNS | CloneFlags.FS)) == (CloneFlags.NEWNS | CloneFlags.FS)) return Errno.EINVAL;
+        if ((cf & (CloneFlags.NEWUSER | CloneFlags.FS)) == (CloneFlags.NEWUSER | CloneFlags.FS)) return Errno.EINVAL;
+        if ((cf & CloneFlags.THREAD) != 0 && (cf & CloneFlags.SIGHAND) == 0) return Errno.EINVAL;
+        if ((cf & CloneFlags.SIGHAND) != 0 && (cf & CloneFlags.VM) == 0) return Errno.EINVAL;
+        if ((cf & CloneFlags.PARENT) != 0 && cur.signal.unkillable) return Errno.EINVAL; // init may not CLONE_PARENT
+        if ((cf & CloneFlags.THREAD) != 0 && (cf & (CloneFlags.NEWUSER | CloneFlags.NEWPID)) != 0) return Errno.EINVAL;
+        // kernel_clone (legacy clone): CLONE_PIDFD and CLONE_PARENT_SETTID share one pointer
+        if ((cf & CloneFlags.PIDFD) != 0 && (cf & CloneFlags.PARENT_SETTID) != 0) return Errno.EINVAL;
+        boolean thread = (cf & CloneFlags.THREAD) != 0;
+
+        // copy_creds + the RLIMIT_NPROC check (is_rlimit_overlimit; not for INIT_USER)
+        int[] count = w.nprocOf(cur.uid);
+        long lim = cur.signal.nprocLimit;
+        if (cur.uid != 0 && lim != RLIM_INFINITY && count[0] + 1L > lim) return Errno.EAGAIN;
+        cur.flags &= ~PF_NPROC_EXCEEDED;
+        // data_race(nr_threads >= max_threads)
+        if (w.nrThreads >= w.cfg.threadsMax()) return Errno.EAGAIN;
+        // copy_namespaces: CLONE_NEW* (but NEWUSER) need CAP_SYS_ADMIN
+        long nsFlags = CloneFlags.NEWNS | CloneFlags.NEWUTS | CloneFlags.NEWIPC | CloneFlags.NEWPID | CloneFlags.NEWNET | CloneFlags.NEWCGROUP;
+        if ((cf & nsFlags) != 0 && !trusted) {
+            if (cur.uid != 0) return Errno.EPERM;
+            cur.flags |= PF_SUPERPRIV; // ns_capable succeeded
+        }
+        // alloc_pid: one number per level, innermost first
+        PidNs ns = (cf & CloneFlags.NEWPID) != 0 ? new PidNs(cur.ns, cur.ns.pidMax) : cur.ns;
+        if (!ns.adding) return Errno.ENOMEM;
+        int[] nr = new int[ns.level + 1];
+        for (PidNs n = ns; n != null; n = n.parent) {
+            int v = n.alloc();
+            if (v < 0) {
+                for (PidNs m = ns; m != n; m = m.parent) m.free(nr[m.level]);
+                return Errno.EAGAIN; // -ENOSPC becomes -EAGAIN
+            }
+            nr[n.level] = v;
+        }
+        // cgroup_can_fork → pids_can_fork
+        boolean inCg = cur.inCgroup;
+        if (inCg && w.pidsMax != null && w.cgroupCount >= w.pidsMax) {
+            for (PidNs m = ns; m != null; m = m.parent) m.free(nr[m.level]);
+            return Errno.EAGAIN;
+        }
+
+        Task c = new Task();
+        c.comm = cur.comm;
+        // dup_task_struct copies flags; copy_process clears these and marks PF_FORKNOEXEC
+        c.flags = (cur.flags & ~(PF_SUPERPRIV | PF_WQ_WORKER | PF_IDLE | PF_NO_SETAFFINITY | PF_NPROC_EXCEEDED | PF_EXITING | PF_SIGNALED))
+                | PF_FORKNOEXEC;
+        c.uid = cur.uid;
+        c.suid = cur.suid;
+        c.ns = ns;
+        c.nr = nr;
+        c.labTask = cur.labTask;
+        c.inCgroup = inCg;
+        c.pidRefs = 1;
+        c.run = Task.IDLE;
+        w.slab[C_TASK]++;
+        w.slab[Pid.pidCache(ns)]++;
+        if (thread) {
+            Task leader = cur.groupLeader;
+            c.groupLeader = leader;
+            c.signal = cur.signal;
+            c.signal.nrThreads++;
+            c.signal.live++;
+            c.realParent = leader.realParent;
+            c.exitSignal = -1;
+            Task t = leader;
+            while (t.nextThread != null) t = t.nextThread;
+            t.nextThread = c;
+        } else {
+            c.groupLeader = c;
+            Sig s = new Sig();
+            s.nrThreads = 1;
+            s.live = 1;
+            s.nprocLimit = cur.signal.nprocLimit;
+            if (cur.signal.rlim != null) s.rlim = cur.signal.rlim.clone();
+            c.signal = s;
+            w.slab[C_SIGNAL]++;
+            if ((cf & CloneFlags.PARENT) != 0) {
+                c.realParent = cur.realParent;
+                c.exitSignal = cur.groupLeader.exitSignal;
+            } else {
+                c.realParent = cur;
+                c.exitSignal = exitSignal;
+            }
+            linkChild(c.realParent, c);
+            // list_add_tail_rcu(&p->tasks, &init_task.tasks)
+            Task last = w.swapper.prevTask;
+            last.nextTask = c;
+            c.prevTask = last;
+            c.nextTask = w.swapper;
+            w.swapper.prevTask = c;
+        }
+        // copy_sighand
+        if ((cf & CloneFlags.SIGHAND) != 0) {
+            c.sighand = cur.sighand;
+            c.sighand.count++;
+        } else {
+            c.sighand = new Sighand();
+            c.sighand.count = 1;
+            c.sighand.ignored = cur.sighand.ignored;
+            w.slab[C_SIGHAND]++;
+        }
+        // copy_files, copy_fs
+        if (cur.files != null) {
+            if ((cf & CloneFlags.FILES) != 0) {
+                c.files = cur.files;
+                c.files.count++;
+            } else {
+                c.files = new Ref();
+                w.slab[C_FILES]++;
+            }
+        }
+        if (cur.fs != null) {
+            if ((cf & CloneFlags.FS) != 0) {
+                c.fs = cur.fs;
+                c.fs.count++;
+            } else {
+                c.fs = new Ref();
+                w.slab[C_FS]++;
+            }
+        }
+        // copy_mm: kernel threads have none; CLONE_VM shares, else dup_mmap
+        if (cur.mm != null) {
+            if ((cf & CloneFlags.VM) != 0) {
+                c.mm = cur.mm;
+                c.mm.users++;
+            } else {
+                c.mm = dupMm(cur.mm);
+            }
+        }
+        c.pgrp = cur.pgrp;
+        c.pgrp.pidRefs++;
+        c.session = cur.session;
+        c.session.pidRefs++;
+        for (PidNs n = ns; n != null; n = n.parent) n.attach(nr[n.level], c);
+        if ((cf & CloneFlags.NEWPID) != 0) {
+            ns.childReaper = c;
+            c.signal.unkillable = true;
+        }
+        w.nrThreads++;
+        count[0]++;
+        if (inCg) w.cgroupCount++;
+        if ((cf & CloneFlags.VFORK) != 0) {
+            cur.run = Task.VFORK;
+            cur.vforkChild = c;
+            c.vforkParent = cur;
+        }
+        return c;
+    }
+
+    static void linkChild(Task parent, Task c) {
+        c.nextSibling = null;
+        c.prevSibling = parent.lastChild;
+        if (parent.lastChild != null) parent.lastChild.nextSibling = c;
+        else parent.firstChild = c;
+        parent.lastChild = c;
+    }
+
+    static void unlinkChild(Task parent, Task c) {
+        if (c.prevSibling != null) c.prevSibling.nextSibling = c.nextSibling;
+        else parent.firstChild = c.nextSibling;
+        if (c.nextSibling != null) c.nextSibling.prevSibling = c.prevSibling;
+        else parent.lastChild = c.prevSibling;
+        c.prevSibling = c.nextSibling = null;
+    }
+
+    /** dup_mmap + copy_page_range: VMAs copied, anon pages shared and write-protected in both. */
+    Mm dupMm(Mm old) {
+        Mm m = new Mm();
+        m.imageVmas = old.imageVmas;
+        int n = old.nRegions;
+        if (n > m.regionNames.length) {
+            m.regionNames = new String[n];
+            m.ptes = new int[n][];
+        }
+        for (int r = 0; r < n; r++) {
+            int[] src = old.ptes[r];
+            int[] dst = new int[src.length];
+            for (int i = 0; i < src.length; i++) {
+                int pte = src[i];
+                if (pte >= 2) {
+                    w.frames.get(pte >>> 1);
+                    pte &= ~1;
+                    src[i] = pte;
+                }
+                dst[i] = pte;
+            }
+            m.regionNames[r] = old.regionNames[r];
+            m.ptes[r] = dst;
+        }
+        m.nRegions = n;
+        if (old.nVars > 0) {
+            m.varNames = old.varNames.clone();
+            m.varVals = old.varVals.clone();
+            m.nVars = old.nVars;
+        }
+        w.slab[C_MM]++;
+        w.slab[C_VMA] += m.vmaCount();
+        return m;
+    }
+
+    int spawn(Task parent, String child, long cf, int sig) {
+        Task old = w.names.get(child);
+        if (old != null && old.exitState != Task.DEAD) throw new StepError(false, "name " + child + " is already bound");
+        Object r = copyProcess(parent, cf, sig, false);
+        if (r instanceof Integer e) return e;
+        w.bind(child, (Task) r);
+        return 0;
+    }
+
+    void releaseVfork(Task child) {
+        Task parent = child.vforkParent;
+        if (parent == null) return;
+        child.vforkParent = null;
+        if (parent.vforkChild == child) {
+            parent.vforkChild = null;
+            if (parent.run == Task.VFORK) parent.run = Task.IDLE;
+            w.event(parent.name, "resumed", child.name);
+        }
+    }
+}

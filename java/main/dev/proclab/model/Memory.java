@@ -1,0 +1,112 @@
+package dev.proclab.model;
+
+import static dev.proclab.model.World.*;
+
+import dev.proclab.kernel.PageRange;
+import java.util.Map;
+
+/**
+ * mm/: an image's mm (exec_mmap), mmput, and page faults (do_anonymous_page, do_wp_page), with what
+ * pagemap and kpagecount show of them.
+ */
+final class Memory {
+    private final World w;
+
+    Memory(World w) {
+        this.w = w;
+    }
+
+    /** A fresh mm for a new image (exec_mmap): the image's VMAs and the page of the lab's variables. */
+    Mm newImageMm(boolean agentImage) {
+        Mm m = new Mm();
+        m.imageVmas = w.cfg.imageVmas();
+        m.addRegion("", 1);
+        if (agentImage) m.ptes[0][0] = w.frames.alloc() << 1 | 1;
+        w.slab[C_MM]++;
+        w.slab[C_VMA] += m.vmaCount();
+        return m;
+    }
+
+    /** mmput → exit_mmap: when the last user goes, its pages and VMAs are freed. */
+    void mmput(Mm m) {
+        if (--m.users > 0) return;
+        for (int r = 0; r < m.nRegions; r++) {
+            int[] p = m.ptes[r];
+            for (int pte : p) if (pte >= 2) w.frames.put(pte >>> 1);
+        }
+        w.slab[C_MM]--;
+        w.slab[C_VMA] -= m.vmaCount();
+    }
+
+
+    /** The lab's variables live in one page of the agent's data: writing one is a write to that page. */
+    void writeVar(Task p, String var, long value, boolean add) {
+        Mm m = p.mm;
+        writeFault(p, m.ptes[0], 0);
+        int i = m.var(var);
+        long v = add ? (i < 0 ? 0 : m.varVals[i]) + value : value;
+        m.setVar(var, v);
+    }
+
+    void touch(Task p, String region, PageRange range, boolean write) {
+        Mm m = p.mm;
+        int r = m.region(region);
+        if (r < 0) throw new StepError(false, "no region " + region + " in " + p.name);
+        int[] pte = m.ptes[r];
+        int end = range.end(pte.length);
+        for (int i = range.start(); i < end; i++) {
+            if (write) writeFault(p, pte, i);
+            else if (pte[i] == Mm.PTE_NONE) {
+                // do_anonymous_page, read: map the shared zero page (a minor fault)
+                pte[i] = Mm.PTE_ZERO;
+                p.minflt++;
+            }
+        }
+    }
+
+    /** handle_mm_fault for a write: do_anonymous_page, or do_wp_page (reuse when only we map it, else wp_page_copy). */
+    void writeFault(Task p, int[] pte, int i) {
+        int e = pte[i];
+        if (e >= 2 && (e & 1) != 0) return; // present and writable: no fault
+        p.minflt++;
+        if (e == Mm.PTE_NONE || e == Mm.PTE_ZERO) {
+            pte[i] = w.frames.alloc() << 1 | 1;
+            return;
+        }
+        int f = e >>> 1;
+        if (w.frames.mapcount[f] == 1) {
+            pte[i] = e | 1; // wp_page_reuse
+        } else {
+            w.frames.put(f);
+            pte[i] = w.frames.alloc() << 1 | 1; // wp_page_copy
+        }
+    }
+
+    long rssAnonKb(Mm m) {
+        long n = 0;
+        for (int r = 0; r < m.nRegions; r++) for (int pte : m.ptes[r]) if (pte >= 2) n++;
+        return n * 4;
+    }
+
+    /** frames.REGION as pagemap + kpagecount show it: the zero page is present, neither exclusive nor shared. */
+    Map<String, Object> framesOf(Mm m, String region) {
+        int r = m.region(region);
+        if (r < 0) return null;
+        int[] p = m.ptes[r];
+        long present = 0, shared = 0, exclusive = 0;
+        for (int pte : p) {
+            if (pte == Mm.PTE_NONE) continue;
+            present++;
+            if (pte == Mm.PTE_ZERO) continue;
+            int mc = w.frames.mapcount[pte >>> 1];
+            if (mc > 1) shared++;
+            else exclusive++;
+        }
+        Map<String, Object> v = new java.util.LinkedHashMap<>();
+        v.put("pages", (long) p.length);
+        v.put("present", present);
+        v.put("shared", shared);
+        v.put("exclusive", exclusive);
+        return v;
+    }
+}

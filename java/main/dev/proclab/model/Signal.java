@@ -1,0 +1,150 @@
+package dev.proclab.model;
+
+import static dev.proclab.model.World.*;
+
+import dev.proclab.kernel.Errno;
+import dev.proclab.kernel.Signals;
+import dev.proclab.kernel.WaitStatus;
+
+/**
+ * kernel/signal.c: kill → send_signal_locked (prepare_signal, complete_signal, sig_task_ignored), group
+ * stop and continue, and do_notify_parent.
+ */
+final class Signal {
+    private final World w;
+
+    Signal(World w) {
+        this.w = w;
+    }
+
+    /** do_notify_parent: signal the parent; true when the child is to be autoreaped (SIGCHLD ignored). */
+    boolean notifyParent(Task t, int sig) {
+        Task parent = t.parent(); // tsk->parent: the tracer while traced
+        boolean autoreap = false;
+        if (sig == Signals.SIGCHLD && parent.sighand.ignores(Signals.SIGCHLD)) {
+            autoreap = true;
+            sig = 0;
+        }
+        if (sig > 0 && sig != Signals.SIGCHLD) queueKernelSignal(parent, sig);
+        return autoreap;
+    }
+
+    void queueKernelSignal(Task t, int sig) {
+        w.kernelSignalTargets.add(t);
+        w.kernelSignals.add(new long[] {sig});
+    }
+
+    void flushKernelSignals() {
+        for (int i = 0; i < w.kernelSignalTargets.size(); i++) {
+            Task t = w.kernelSignalTargets.get(i);
+            signalGroup(t, (int) w.kernelSignals.get(i)[0], true);
+        }
+        w.kernelSignalTargets.clear();
+        w.kernelSignals.clear();
+    }
+
+
+    int kill(Task sender, Task target, String sigName) {
+        int sig = Signals.number(sigName);
+        if (sig < 0 || sig > 64) return Errno.EINVAL;
+        if (target.exitState == Task.DEAD) return Errno.ESRCH;
+        if (sender != null) {
+            // the target must be visible in the sender's pid namespace
+            if (!Pid.visible(target, sender.ns)) return Errno.ESRCH;
+            // kill_ok_by_cred, else CAP_KILL
+            if (sender.uid != target.uid && sender.uid != target.suid && sender.suid != target.uid && sender.suid != target.suid) {
+                if (sender.uid != 0) return Errno.EPERM;
+                sender.flags |= PF_SUPERPRIV;
+            }
+        }
+        if (sig == 0) return 0;
+        // from a pid namespace's ancestor, SIGKILL and SIGSTOP reach its init (sig_task_ignored's force)
+        Task from = sender == null ? w.agent : sender; // a signal without a sender comes from the agent
+        boolean force = !Pid.visible(from, target.ns);
+        signalGroup(target, sig, force);
+        flushKernelSignals();
+        return 0;
+    }
+
+    /**
+     * send_signal_locked → prepare_signal + complete_signal, for the default dispositions of the
+     * lab (the agent installs no handlers): stop, continue, ignore, or the whole group dies.
+     */
+    void signalGroup(Task t, int sig, boolean force) {
+        Sig s = t.signal;
+        if (s.live == 0) return; // a zombie: nothing to do
+        boolean ignored = t.sighand.ignores(sig);
+        // sig_task_ignored: an unkillable init takes only SIGKILL/SIGSTOP, and only from an ancestor namespace
+        if (s.unkillable && !ignored && !(force && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP))) return;
+        if (sig == Signals.SIGKILL) {
+            w.exit.groupExit(t, Signals.SIGKILL);
+            return;
+        }
+        if (sig == Signals.SIGCONT) {
+            doContinue(t); // prepare_signal: SIGCONT resumes even when ignored
+            return;
+        }
+        if (isStopSignal(sig)) {
+            s.pending &= ~(1L << Signals.SIGCONT);
+            if (ignored) return;
+            // do_signal_stop: SIGTSTP/SIGTTIN/SIGTTOU are discarded in an orphaned process group
+            if (sig != Signals.SIGSTOP && w.exit.orphanedPgrp(t.groupLeader)) return;
+            if (traced(t)) return; // the tracer sees it; the model keeps it pending
+            doStop(t, sig);
+            return;
+        }
+        if (ignored || isDefaultIgnored(sig)) return;
+        if (traced(t)) {
+            s.pending |= 1L << sig; // a tracee reports signals to its tracer first
+            return;
+        }
+        if (s.stopSig != 0) {
+            // complete_signal: no stopped thread wants_signal() but SIGKILL; it stays pending until SIGCONT
+            s.pending |= 1L << sig;
+            return;
+        }
+        w.exit.groupExit(t, sig);
+    }
+
+    boolean traced(Task t) {
+        if (w.tracedCount == 0) return false;
+        for (Task u = t.groupLeader; u != null; u = u.nextThread) if (u.ptracer != null) return true;
+        return false;
+    }
+
+    static boolean isStopSignal(int sig) {
+        return sig == Signals.SIGSTOP || sig == 20 || sig == 21 || sig == 22;
+    }
+
+    static boolean isDefaultIgnored(int sig) {
+        return sig == Signals.SIGCHLD || sig == Signals.SIGCONT || sig == 23 /* SIGURG */ || sig == 28 /* SIGWINCH */ || sig >= 32;
+    }
+
+    /** do_signal_stop: every thread stops (T); the parent may collect it with WUNTRACED. */
+    void doStop(Task t, int sig) {
+        Sig s = t.signal;
+        if (s.stopSig != 0) return;
+        s.stopSig = sig;
+        s.stopNotify = true;
+        s.contNotify = false;
+        for (Task u = t.groupLeader; u != null; u = u.nextThread) if (u.exitState == Task.ALIVE) u.stopped = true;
+    }
+
+    void doContinue(Task t) {
+        Sig s = t.signal;
+        if (s.stopSig == 0) return;
+        s.stopSig = 0;
+        s.stopNotify = false;
+        s.contNotify = true; // SIGNAL_CLD_CONTINUED
+        for (Task u = t.groupLeader; u != null; u = u.nextThread) {
+            u.stopped = false;
+            if (u.run == Task.PROG_SLEEP && u.busyUntil <= w.clock) w.exit.doExit(u, WaitStatus.exited(0));
+            else if ((u.run == Task.HOLD || u.run == Task.SPIN) && u.busyUntil <= w.clock) u.run = Task.IDLE;
+        }
+        if (s.pending != 0 && s.live > 0) {
+            int sig = Long.numberOfTrailingZeros(s.pending);
+            s.pending = 0;
+            w.exit.groupExit(t, sig);
+        }
+    }
+}

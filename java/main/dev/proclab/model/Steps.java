@@ -1,0 +1,182 @@
+package dev.proclab.model;
+
+import static dev.proclab.model.World.*;
+
+import dev.proclab.kernel.CloneFlags;
+import dev.proclab.kernel.Errno;
+import dev.proclab.kernel.Iteration;
+import dev.proclab.kernel.Signals;
+import dev.proclab.kernel.Step;
+import dev.proclab.kernel.WaitStatus;
+import java.util.List;
+
+/**
+ * The system-call layer: each lab step becomes the calls a lab process makes, made by a process that can run
+ * its command loop (the agent waits for a busy one; the model advances its clock). {@code repeat} loops here.
+ */
+final class Steps {
+    private final World w;
+
+    Steps(World w) {
+        this.w = w;
+    }
+
+    /** repeat: the loop runs here; {i} is the innermost iteration; failures are counted, not fatal. */
+    int repeat(Step.Repeat r) {
+        List<Step> body = r.steps();
+        int n = body.size();
+        boolean[] subst = new boolean[n];
+        for (int k = 0; k < n; k++) subst[k] = !(body.get(k) instanceof Step.Repeat) && mentionsI(body.get(k));
+        int last = 0;
+        for (int i = 0; i < r.times(); i++) {
+            for (int k = 0; k < n; k++) {
+                Step s = body.get(k);
+                if (subst[k]) s = Iteration.withIndex(s, i);
+                int e;
+                try {
+                    e = s instanceof Step.Repeat inner ? repeat(inner) : s instanceof Step.Observe ? 0 : doStep(s);
+                } catch (StepError ex) {
+                    e = ex.timeout ? 110 /* ETIMEDOUT */ : Errno.ESRCH;
+                }
+                if (e != 0) last = e;
+            }
+        }
+        return last;
+    }
+
+    static boolean has(String s) {
+        return s != null && s.contains("{i}");
+    }
+
+    static boolean mentionsI(Step s) {
+        if (has(s.proc())) return true;
+        if (s instanceof Step.Fork f) return has(f.child());
+        if (s instanceof Step.VFork f) return has(f.child());
+        if (s instanceof Step.Clone f) return has(f.child());
+        if (s instanceof Step.Signal f) return has(f.to());
+        if (s instanceof Step.Wait f) return has(f.target());
+        if (s instanceof Step.Ptrace f) return has(f.target());
+        return false;
+    }
+
+    /** The named process, which must exist (bound by an earlier step). */
+    Task lookup(String name) {
+        Task t = w.names.get(name);
+        if (t == null) throw new StepError(false, "no process named " + name);
+        return t;
+    }
+
+    /** The process that performs a step: it must be a lab process able to run its command loop. */
+    Task actor(String name, boolean vforkChildOk) {
+        Task t = lookup(name);
+        if (t == w.agent) throw new StepError(false, "the agent takes no steps");
+        if (!t.labTask) throw new StepError(false, name + " is not a lab process");
+        if (t.exitState != Task.ALIVE) throw new StepError(false, name + " has exited");
+        if (t.execd) throw new StepError(false, name + " has exec'd another program");
+        if (t.vforkParent != null && !vforkChildOk) throw new StepError(false, name + " is a vfork child: only exit or exec");
+        // the agent waits for a busy process to come back to its command loop: so does the model's clock
+        if ((t.run == Task.HOLD || t.run == Task.SPIN) && t.busyUntil > w.clock && !t.stopped && !t.traceStopped) w.time.advance(t.busyUntil);
+        if (t.exitState != Task.ALIVE) throw new StepError(false, name + " has exited");
+        if (t.traceStopped) throw new StepError(true, name + " is stopped by ptrace (t) and takes no step");
+        if (t.run == Task.VFORK) throw new StepError(true, name + " is blocked in vfork (D) until its child execs or exits");
+        if (t.stopped) throw new StepError(true, name + " is stopped (T) and takes no step");
+        if (t.run == Task.BLOCK) throw new StepError(true, name + " is blocked in pause() until a signal");
+        if (t.run == Task.WAIT) throw new StepError(true, name + " is blocked in waitpid()");
+        return t;
+    }
+
+    int doStep(Step s) {
+        if (s instanceof Step.Pause p) {
+            w.time.advance(w.clock + p.duration().micros());
+            return 0;
+        }
+        int err;
+        Task who;
+        if (s instanceof Step.Signal sg) {
+            who = sg.proc() == null ? null : actor(sg.proc(), false);
+            err = w.signal.kill(who, lookup(sg.to()), sg.sig());
+        } else if (s instanceof Step.Fork f) {
+            who = actor(f.proc(), false);
+            err = w.fork.spawn(who, f.child(), 0, Signals.SIGCHLD);
+        } else if (s instanceof Step.VFork f) {
+            who = actor(f.proc(), false);
+            err = w.fork.spawn(who, f.child(), CloneFlags.VFORK | CloneFlags.VM, Signals.SIGCHLD);
+        } else if (s instanceof Step.Clone f) {
+            who = actor(f.proc(), false);
+            long cf;
+            try {
+                cf = CloneFlags.mask(f.flags());
+            } catch (IllegalArgumentException e) {
+                throw new StepError(false, e.getMessage());
+            }
+            int sig;
+            if (f.signal() == null || f.signal().equals("-")) sig = Signals.SIGCHLD;
+            else if (f.signal().equals("0") || f.signal().equalsIgnoreCase("none")) sig = 0;
+            else {
+                sig = Signals.number(f.signal());
+                if (sig <= 0) throw new StepError(false, "unknown signal " + f.signal());
+            }
+            if ((cf & CloneFlags.THREAD) != 0) sig = -1; // threads have no exit signal
+            err = w.fork.spawn(who, f.child(), cf, sig);
+        } else if (s instanceof Step.Exec e) {
+            who = actor(e.proc(), true);
+            err = w.exec.exec(who, e.argv());
+        } else if (s instanceof Step.Exit e) {
+            who = actor(e.proc(), true);
+            w.exit.doExit(who, WaitStatus.exited(e.code()));
+            err = 0;
+        } else if (s instanceof Step.Wait wt) {
+            who = actor(wt.proc(), false);
+            err = w.exit.waitStep(who, wt.target(), wt.options());
+        } else {
+            who = actor(s.proc(), false);
+            err = simpleStep(who, s);
+        }
+        if (who != null) who.errno = err;
+        w.signal.flushKernelSignals();
+        if (!w.waiters.isEmpty()) w.exit.recheckWaiters();
+        return err;
+    }
+
+    int simpleStep(Task p, Step s) {
+        if (s instanceof Step.Hold h) {
+            p.run = Task.HOLD;
+            p.busyUntil = w.clock + h.duration().micros();
+            w.timed.add(new Timer(p.busyUntil, p));
+        } else if (s instanceof Step.Spin h) {
+            p.run = Task.SPIN;
+            p.busyUntil = w.clock + h.duration().micros();
+            w.timed.add(new Timer(p.busyUntil, p));
+        } else if (s instanceof Step.Block) {
+            p.run = Task.BLOCK; // pause(): only a handled signal would end it, and the lab installs none
+        } else if (s instanceof Step.SetVar v) {
+            w.memory.writeVar(p, v.var(), v.value(), false);
+        } else if (s instanceof Step.AddVar v) {
+            w.memory.writeVar(p, v.var(), v.value(), true);
+        } else if (s instanceof Step.MapRegion m) {
+            if (m.pages() <= 0) return Errno.EINVAL;
+            if (p.mm.region(m.region()) >= 0) throw new StepError(false, "region " + m.region() + " is already mapped");
+            p.mm.addRegion(m.region(), m.pages()); // do_mmap: one anonymous private VMA
+            w.slab[C_VMA]++;
+        } else if (s instanceof Step.Touch t) {
+            w.memory.touch(p, t.region(), t.pages(), t.write());
+        } else if (s instanceof Step.Subreaper) {
+            p.signal.isChildSubreaper = true; // prctl(PR_SET_CHILD_SUBREAPER)
+        } else if (s instanceof Step.Ignore ig) {
+            int sig = Signals.number(ig.sig());
+            // do_sigaction: SIGKILL and SIGSTOP cannot be ignored
+            if (sig <= 0 || sig > 64 || sig == Signals.SIGKILL || sig == Signals.SIGSTOP) return Errno.EINVAL;
+            p.sighand.ignored |= 1L << sig;
+            p.signal.pending &= ~(1L << sig);
+        } else if (s instanceof Step.SetUid u) {
+            return w.sys.setuid(p, u.uid());
+        } else if (s instanceof Step.Rlimit r) {
+            return w.sys.setrlimit(p, r.resource(), r.value());
+        } else if (s instanceof Step.Ptrace pt) {
+            return w.ptrace.ptrace(p, lookup(pt.target()));
+        } else {
+            throw new StepError(false, "unknown step " + s.action());
+        }
+        return 0;
+    }
+}

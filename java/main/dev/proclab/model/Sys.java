@@ -1,0 +1,75 @@
+package dev.proclab.model;
+
+import static dev.proclab.model.World.*;
+
+import dev.proclab.kernel.Errno;
+
+/**
+ * kernel/sys.c: setsid, setuid (set_user, flag_nproc_exceeded), setrlimit (do_prlimit).
+ */
+final class Sys {
+    private final World w;
+
+    Sys(World w) {
+        this.w = w;
+    }
+
+    void setsid(Task t) {
+        w.pid.putPid(t.pgrp);
+        w.pid.putPid(t.session);
+        t.pgrp = t;
+        t.session = t;
+        t.pidRefs += 2;
+    }
+
+    void setUidRaw(Task t, int uid) {
+        w.nprocOf(t.uid)[0]--;
+        w.nprocOf(uid)[0]++;
+        t.uid = t.suid = uid;
+    }
+
+
+    /** __sys_setuid + set_user/flag_nproc_exceeded. */
+    int setuid(Task p, int uid) {
+        if (uid < 0) return Errno.EINVAL;
+        if (p.uid == 0) {
+            p.flags |= PF_SUPERPRIV; // ns_capable_setid(CAP_SETUID)
+            if (uid != p.uid) {
+                int[] cnt = w.nprocOf(uid);
+                long lim = p.signal.nprocLimit;
+                if (uid != 0 && lim != RLIM_INFINITY && cnt[0] > lim) p.flags |= PF_NPROC_EXCEEDED;
+                else p.flags &= ~PF_NPROC_EXCEEDED;
+                setUidRaw(p, uid);
+            }
+            return 0;
+        }
+        if (uid == p.uid || uid == p.suid) return 0; // only the effective uid changes
+        return Errno.EPERM;
+    }
+
+    /** do_prlimit: soft and hard set together; raising the hard limit needs CAP_SYS_RESOURCE. */
+    int setrlimit(Task p, String resource, long value) {
+        String r = resource.startsWith("RLIMIT_") ? resource.substring(7) : resource;
+        int idx = -1;
+        for (int i = 0; i < RLIMITS.length; i++) if (RLIMITS[i].equals(r)) idx = i;
+        if (idx < 0) return Errno.EINVAL;
+        long v = value < 0 ? RLIM_INFINITY : value;
+        if (idx == 7 && (v == RLIM_INFINITY || v > NR_OPEN)) return Errno.EPERM; // RLIMIT_NOFILE above nr_open
+        long oldHard = idx == 6 ? p.signal.nprocLimit : p.signal.rlim == null ? RLIM_INFINITY : p.signal.rlim[idx];
+        boolean raise = oldHard != RLIM_INFINITY && (v == RLIM_INFINITY || v > oldHard);
+        if (raise) {
+            if (p.uid != 0) return Errno.EPERM;
+            p.flags |= PF_SUPERPRIV;
+        }
+        if (idx == 6) p.signal.nprocLimit = v;
+        else {
+            if (p.signal.rlim == null) {
+                p.signal.rlim = new long[RLIMITS.length];
+                java.util.Arrays.fill(p.signal.rlim, RLIM_INFINITY);
+                p.signal.rlim[7] = 4096;
+            }
+            p.signal.rlim[idx] = v;
+        }
+        return 0;
+    }
+}
