@@ -17,6 +17,7 @@
 #define LINE_MAX_BYTES 65536
 #define MAX_WORDS 4096
 #define MAX_DEPTH 16
+#define MAX_NS_LEVEL 33   /* MAX_PID_NS_LEVEL 32, plus the agent's */
 
 struct task {
 	char name[LAB_NAME_MAX];
@@ -25,9 +26,22 @@ struct task {
 	pid_t host_pid; /* as the agent sees it; 0 when never learned */
 	int sock, pidfd, outfd;
 	int parent;     /* creator's index, -1: the agent */
+	int group;      /* index of its thread group's leader (itself unless CLONE_THREAD) */
+	int nsinit;     /* the init of its pid namespace (-1: the agent's namespace) */
+	int depth;      /* its pid namespace's level below the agent's */
+	pid_t *nspid;   /* its pid at each level, 0..depth (NSpid), NULL when unknown */
 	unsigned bound : 1, ready : 1, thread : 1, vfork_child : 1, execd : 1, execing : 1,
 		reaped : 1, dead : 1, ended : 1, expect_end : 1, busy : 1, spinning : 1, active : 1, got : 1,
-		shares_files : 1;
+		shares_files : 1,
+		never : 1,    /* the step that was to create it failed: a name without a process */
+		paused : 1,   /* busy in pause(): only a signal ends it */
+		waiting : 1,  /* in a blocking wait whose answer has not come */
+		in_wait : 1;  /* it said it enters the wait it was sent */
+	/* an exec'd program's output: the head goes out as events, the rest is
+	 * counted, and its last bytes are kept for when the pipe closes */
+	uint64_t out_bytes;
+	char *out_tail;
+	size_t out_tail_len;
 	int ready_err;
 	pid_t ready_pid;
 	uint64_t tables; /* address of lab_tables in its memory */
@@ -54,7 +68,8 @@ extern int started, quitting;
 extern pid_t agent_pid;
 extern char self_exe[4096];
 extern long nofile_soft_orig;
-extern int timeout_ms;          /* settle timeout of a step */
+extern int timeout_ms;          /* how long a step's effect may take to show in /proc */
+extern int64_t lab_deadline;    /* CLOCK_MONOTONIC ns when the lab's budget ends, 0: none */
 /* the sandbox */
 extern int pidns_on, sb_userns;
 extern long sb_pid_max, sb_pids_max;
@@ -86,14 +101,20 @@ struct task *new_task(const char *name);
 void close_fd(int *fd);
 void discard_task(struct task *t);
 void mark_reaped(struct task *t);
-struct task *task_by_pid(pid_t pid);
+void bind_never(struct task *t);
+struct task *task_by_host_pid(pid_t host_pid);
+void learn_nspid(struct task *t);
+pid_t pid_seen_by(const struct task *t, const struct task *viewer); /* 0: not visible */
+struct task *task_seen_by(const struct task *viewer, pid_t pid);
 int valid_name(const char *s);
 int valid_var(const char *s);
 
 /* loop.c */
 void activate(struct task *t);
 int pump(int64_t timeout_ns, int with_stdin);
-int64_t deadline_ms(int64_t ms);
+int64_t deadline_ms(int64_t ms);      /* now + ms, never past the lab's deadline */
+int64_t reply_deadline(void);         /* how long a busy process may take: the lab's deadline */
+int budget_spent(void);
 int send_cmd(struct task *t, struct lab_cmd *c, int fd);
 struct lab_cmd *cmd_new(uint32_t op);
 void apply_wait(struct task *t, const struct lab_rep *r);
@@ -130,6 +151,17 @@ int task_exists(struct task *t);
 void observe_task(struct task *t, char **regions, int nregions, struct sbuf *res);
 int observe_pid(pid_t host_pid, struct sbuf *res);
 pid_t pidfd_host_pid(int pidfd);
+/* A signal sent to the thread group led by host pid leader: 1 once the
+ * kernel is done with it (delivered and its effect shown, or left pending
+ * where the kernel withholds it: a stopped, traced or uninterruptible
+ * thread, or one that blocks it), 0 while it is on its way. */
+int signal_settled(pid_t leader, int sig);
+/* 1 when the process is at rest: gone, a zombie, or asleep or stopped and
+ * not scheduled for a while (its context switches did not move) */
+int at_rest(pid_t host_pid, int64_t quiet_ns);
+/* 1 when some child of the thread group of host pid may still change state
+ * by itself: it runs, or it is a program (not a lab process at rest) */
+int children_may_change(pid_t host_pid);
 
 /* sandbox.c */
 int cgroup_create(long pids_max, char *path, size_t pathlen, char *msg, size_t msglen);

@@ -16,6 +16,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -120,7 +121,44 @@ static ssize_t recv_cmd(int sock, struct lab_cmd *c, int *fd)
 	return n;
 }
 
-/* execvp with stdout/stderr on the agent's pipe; returns errno on failure
+/* execve of argv[0], searched in PATH as execvp does, but without execvp's
+ * retry through /bin/sh on ENOEXEC: the lab sees the kernel's errno. */
+static int exec_path(char **argv)
+{
+	if (strchr(argv[0], '/')) {
+		execve(argv[0], argv, environ);
+		return errno;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/bin:/usr/bin";
+	char full[4096];
+	int seen_eacces = 0;
+	for (const char *p = path;;) {
+		const char *e = strchrnul(p, ':');
+		size_t dl = (size_t)(e - p);
+		const char *dir = dl ? p : "."; /* an empty entry is the current directory */
+		if (!dl)
+			dl = 1;
+		if (dl + 1 + strlen(argv[0]) + 1 <= sizeof full) {
+			memcpy(full, dir, dl);
+			full[dl] = '/';
+			strcpy(full + dl + 1, argv[0]);
+			execve(full, argv, environ);
+			if (errno == EACCES)
+				seen_eacces = 1;
+			else if (errno != ENOENT && errno != ENOTDIR && errno != ESTALE && errno != ENODEV &&
+				 errno != ETIMEDOUT)
+				return errno;
+		}
+		if (!*e)
+			break;
+		p = e + 1;
+	}
+	return seen_eacces ? EACCES : ENOENT;
+}
+
+/* exec with stdout/stderr on the agent's pipe; returns errno on failure
  * with the old descriptors back in place. */
 static int do_exec(struct lab_cmd *c, int outfd)
 {
@@ -132,15 +170,14 @@ static int do_exec(struct lab_cmd *c, int outfd)
 		off += (uint32_t)strnlen(c->data + off, c->len - off) + 1;
 	}
 	argv[argc] = NULL;
-	if (argc == 0)
-		return EINVAL;
+	if (argc == 0 || !argv[0][0])
+		return ENOENT;
 	int s1 = fcntl(1, F_DUPFD_CLOEXEC, 3), s2 = fcntl(2, F_DUPFD_CLOEXEC, 3);
 	if (outfd >= 0) {
 		dup2(outfd, 1);
 		dup2(outfd, 2);
 	}
-	execvp(argv[0], argv);
-	int e = errno;
+	int e = exec_path(argv);
 	if (s1 >= 0) {
 		dup2(s1, 1);
 		close(s1);
@@ -233,16 +270,17 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Rebuilds a wait status from waitid's siginfo (for WNOWAIT, which wait4
- * does not take). */
+/* Rebuilds waitpid's status from waitid's siginfo (wait_task_zombie,
+ * wait_task_stopped, wait_task_continued fill it from the same value). */
 static int status_of(const siginfo_t *si)
 {
 	switch (si->si_code) {
 	case CLD_EXITED: return (si->si_status & 0xff) << 8;
 	case CLD_KILLED: return si->si_status & 0x7f;
 	case CLD_DUMPED: return (si->si_status & 0x7f) | 0x80;
-	case CLD_STOPPED:
-	case CLD_TRAPPED: return ((si->si_status & 0xff) << 8) | 0x7f;
+	case CLD_STOPPED: return ((si->si_status & 0xff) << 8) | 0x7f;
+	/* a ptrace stop's exit_code keeps its event in the bits above the signal */
+	case CLD_TRAPPED: return ((si->si_status & 0xffff) << 8) | 0x7f;
 	case CLD_CONTINUED: return 0xffff;
 	}
 	return 0;
@@ -275,6 +313,58 @@ int lab_read_sys(int64_t *pid_max, int64_t *ns_last_pid, int64_t *threads_max)
 	if (!e)
 		e = read_num("/proc/sys/kernel/threads-max", threads_max);
 	return e;
+}
+
+/* The target of kill, wait and ptrace comes as a pidfd (the agent's, passed
+ * with the command), never as a pid number: a pid is only meaningful in one
+ * pid namespace, and the agent's and this process's may differ. What this
+ * process would call the target is asked of the kernel (PIDFD_GET_INFO);
+ * where it cannot see the target, the kernel's own answers hold: ESRCH for
+ * kill and ptrace, ECHILD for wait. */
+
+/* kill(2) of the target's whole thread group, as this process */
+static int kill_pidfd(int fd, int sig)
+{
+	if (fd < 0)
+		return ESRCH;
+	pid_t v = sys_pidfd_vpid(fd);
+	if (v < 0)
+		return -v;
+	return sys_pidfd_kill(fd, sig) < 0 ? errno : 0;
+}
+
+/* PTRACE_SEIZE then PTRACE_INTERRUPT of the target, by its pid here */
+static int seize_pidfd(int fd)
+{
+	if (fd < 0)
+		return ESRCH;
+	pid_t v = sys_pidfd_vpid(fd);
+	if (v < 0)
+		return -v;
+	if (ptrace(PTRACE_SEIZE, v, 0, 0) < 0 || ptrace(PTRACE_INTERRUPT, v, 0, 0) < 0)
+		return errno;
+	return 0;
+}
+
+/* waitpid(target) as waitid(P_PIDFD) (waitid(P_ALL) for any child): the
+ * returned pid is the kernel's, in this process's namespace; the status is
+ * rebuilt from the siginfo, ptrace event bits included. */
+static int wait_pidfd(int fd, int opts, int32_t *pid, int32_t *status)
+{
+	siginfo_t si;
+	memset(&si, 0, sizeof si);
+	int r;
+	do
+		r = waitid(fd >= 0 ? P_PIDFD : P_ALL, fd >= 0 ? (id_t)fd : 0, &si, opts | WEXITED);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		*pid = -1;
+		*status = 0;
+		return errno;
+	}
+	*pid = si.si_pid;
+	*status = si.si_pid ? status_of(&si) : 0;
+	return 0;
 }
 
 /* vfork in frames of their own: the child shares the parent's stack until
@@ -427,32 +517,19 @@ static void loop(int sock)
 		case OP_EXIT:
 			sys_exit(c.a);
 		case OP_KILL:
-			reply(sock, &c, kill(c.a, c.b) < 0 ? errno : 0, 0, 0);
+			reply(sock, &c, kill_pidfd(fd, c.b), 0, 0);
+			if (fd >= 0)
+				close(fd);
 			break;
 		case OP_WAIT: {
-			int status = 0, e = 0;
-			pid_t r;
-			if (c.b & WNOWAIT) {
-				siginfo_t si;
-				memset(&si, 0, sizeof si);
-				r = waitid(c.a < 0 ? P_ALL : P_PID, c.a < 0 ? 0 : (id_t)c.a, &si,
-					   c.b | WEXITED);
-				if (r == 0) {
-					r = si.si_pid;
-					status = r ? status_of(&si) : 0;
-				}
-			} else {
-				r = wait4(c.a, &status, c.b, NULL);
-			}
-			if (r < 0)
-				e = errno;
 			struct lab_rep rp = {0};
 			rp.kind = REP_RESULT;
 			rp.seq = c.seq;
 			rp.op = c.op;
-			rp.err = e;
-			rp.pid = r;
-			rp.status = status;
+			send_kind(sock, REP_WAITING);
+			rp.err = c.a && fd < 0 ? ECHILD : wait_pidfd(c.a ? fd : -1, c.b, &rp.pid, &rp.status);
+			if (fd >= 0)
+				close(fd);
 			send_rep(sock, &rp, -1, NULL, 0);
 			break;
 		}
@@ -550,13 +627,11 @@ static void loop(int sock)
 			reply(sock, &c, setrlimit(c.a, &rl) < 0 ? errno : 0, 0, 0);
 			break;
 		}
-		case OP_PTRACE: {
-			int e = 0;
-			if (ptrace(PTRACE_SEIZE, c.a, 0, 0) < 0 || ptrace(PTRACE_INTERRUPT, c.a, 0, 0) < 0)
-				e = errno;
-			reply(sock, &c, e, 0, 0);
+		case OP_PTRACE:
+			reply(sock, &c, seize_pidfd(fd), 0, 0);
+			if (fd >= 0)
+				close(fd);
 			break;
-		}
 		case OP_SYSREAD: {
 			struct lab_rep rp = {0};
 			rp.kind = REP_RESULT;

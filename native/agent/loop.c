@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -37,7 +38,7 @@ void apply_wait(struct task *t, const struct lab_rep *r)
 	t->wait_status = r->status;
 	t->wait_name = -1;
 	if (r->pid > 0) {
-		struct task *c = task_by_pid(r->pid);
+		struct task *c = task_seen_by(t, r->pid);
 		if (c) {
 			t->wait_name = c->idx;
 			if (!(t->wait_opts & WNOWAIT) && (WIFEXITED(r->status) || WIFSIGNALED(r->status)))
@@ -56,11 +57,19 @@ static void late_reply(struct task *t, const struct lab_rep *r)
 		t->busy = 0;
 		return;
 	}
-	t->busy = 0;
-	if (r->op == OP_WAIT)
+	t->busy = t->paused = 0;
+	if (r->op == OP_WAIT) {
+		t->waiting = 0;
 		apply_wait(t, r);
-	else
+		char text[64];
+		if (r->err)
+			snprintf(text, sizeof text, "waitpid returned %s", errno_name(r->err));
+		else
+			snprintf(text, sizeof text, "waitpid returned %d with status %d", r->pid, r->status);
+		event_named("returned", t, "text", text);
+	} else {
 		t->err = r->err > 0 ? r->err : 0;
+	}
 }
 
 static void on_ready(struct task *t, const struct lab_rep *r, int fd)
@@ -75,6 +84,7 @@ static void on_ready(struct task *t, const struct lab_rep *r, int fd)
 	} else if (!pidns_on && r->pid > 0) {
 		t->host_pid = r->pid; /* no pidfd (a thread before Linux 6.9): same namespace */
 	}
+	learn_nspid(t);
 }
 
 static void script_append(const struct script_rec *r, uint32_t n)
@@ -133,7 +143,10 @@ static void on_sock(struct task *t)
 			fd = -1;
 			break;
 		case REP_IDLE:
-			t->busy = 0;
+			t->busy = t->paused = 0;
+			break;
+		case REP_WAITING:
+			t->in_wait = 1;
 			break;
 		case REP_DATA:
 			if (m.r.n <= SCRIPT_CHUNK && (size_t)n >= sizeof m.r + m.r.n * sizeof(struct script_rec))
@@ -152,23 +165,67 @@ static void on_sock(struct task *t)
 	}
 }
 
-static void on_output(struct task *t)
+/* An exec'd program's output: its first OUT_HEAD bytes go out as events as
+ * they come; after that only its last OUT_TAIL bytes are kept, sent with the
+ * count of those left out when its pipe closes. A flood never reaches the
+ * protocol channel. */
+#define OUT_HEAD (64 * 1024)
+#define OUT_TAIL (16 * 1024)
+
+static void output_event(struct task *t, const char *p, size_t n, uint64_t dropped)
 {
-	char buf[4096];
-	ssize_t n = read(t->outfd, buf, sizeof buf);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		close_fd(&t->outfd);
-		return;
-	}
 	static struct sbuf b;
 	obj_begin(&b, "event");
 	sb_puts(&b, ",\"event\":\"output\",\"name\":");
 	sb_jstr(&b, t->name);
 	sb_puts(&b, ",\"text\":");
-	sb_jstrn(&b, buf, (size_t)n);
+	sb_jstrn(&b, p, n);
+	if (dropped)
+		sb_printf(&b, ",\"dropped\":%llu", (unsigned long long)dropped);
 	obj_end(&b);
+}
+
+#define OUT_READ 4096
+_Static_assert(OUT_READ < OUT_TAIL, "one read fits in the tail");
+
+/* appends n (<= OUT_READ) bytes to the tail, dropping its oldest */
+static void keep_tail(struct task *t, const char *p, size_t n)
+{
+	if (!t->out_tail && !(t->out_tail = malloc(OUT_TAIL)))
+		abort();
+	size_t keep = t->out_tail_len + n > OUT_TAIL ? OUT_TAIL - n : t->out_tail_len;
+	memmove(t->out_tail, t->out_tail + t->out_tail_len - keep, keep);
+	memcpy(t->out_tail + keep, p, n);
+	t->out_tail_len = keep + n;
+}
+
+static void end_output(struct task *t)
+{
+	close_fd(&t->outfd);
+	if (t->out_bytes > OUT_HEAD)
+		output_event(t, t->out_tail, t->out_tail_len, t->out_bytes - OUT_HEAD - t->out_tail_len);
+	free(t->out_tail);
+	t->out_tail = NULL;
+	t->out_tail_len = 0;
+}
+
+static void on_output(struct task *t)
+{
+	char buf[OUT_READ];
+	ssize_t n = read(t->outfd, buf, sizeof buf);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		end_output(t);
+		return;
+	}
+	size_t head = t->out_bytes < OUT_HEAD ? OUT_HEAD - t->out_bytes : 0;
+	size_t now = (size_t)n < head ? (size_t)n : head;
+	if (now)
+		output_event(t, buf, now, 0);
+	if ((size_t)n > now)
+		keep_tail(t, buf + now, (size_t)n - now);
+	t->out_bytes += (uint64_t)n;
 }
 
 static void on_pidfd(struct task *t)
@@ -266,7 +323,19 @@ int pump(int64_t timeout_ns, int with_stdin)
 
 int64_t deadline_ms(int64_t ms)
 {
-	return mono_ns() + ms * 1000000;
+	int64_t d = mono_ns() + ms * 1000000;
+	return lab_deadline && lab_deadline < d ? lab_deadline : d;
+}
+
+int64_t reply_deadline(void)
+{
+	/* without a budget (a person at the keyboard) an hour, and Ctrl-C */
+	return lab_deadline ? lab_deadline : mono_ns() + 3600LL * 1000000000;
+}
+
+int budget_spent(void)
+{
+	return lab_deadline && mono_ns() >= lab_deadline;
 }
 
 /* pump until cond holds or the deadline passes; 0: held, -1: timed out.

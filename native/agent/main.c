@@ -27,6 +27,7 @@ pid_t agent_pid;
 char self_exe[4096];
 long nofile_soft_orig;
 int timeout_ms = 2000;
+int64_t lab_deadline;
 int kpagecount_fd = -1;
 
 /* ---------- the end of a lab ---------- */
@@ -38,12 +39,9 @@ void end_lab(void)
 	quitting = 1;
 	for (int i = 0; i < ntasks; i++) {
 		struct task *t = tasks[i];
-		if (t->reaped || t->host_pid <= 0)
-			continue;
-		if (t->pidfd >= 0 && !t->thread)
-			sys_pidfd_send_signal(t->pidfd, SIGKILL);
-		else if (t->pidfd >= 0 || !t->dead)
-			kill(t->host_pid, SIGKILL);
+		/* by pidfd only: a pid number may belong to someone else by now */
+		if (!t->reaped && t->pidfd >= 0)
+			sys_pidfd_kill(t->pidfd, SIGKILL);
 	}
 	if (cg_path[0])
 		cgroup_kill_all(cg_path);
@@ -58,7 +56,7 @@ void end_lab(void)
 				long pid = strtol(p, &e, 10);
 				if (e == p)
 					break;
-				if (pid > 0)
+				if (pid > 0) /* our child, not yet reaped: its pid is still its own */
 					kill((pid_t)pid, SIGKILL);
 				p = e;
 			}
@@ -146,6 +144,13 @@ static void process_line(char *s, size_t n)
 			} else if (st == ST_TIMEOUT) {
 				sb_puts(&out, ",\"ok\":false,\"timeout\":true,\"message\":");
 				sb_jstr(&out, x.msg);
+			} else if (st == ST_BUDGET) {
+				sb_puts(&out, ",\"ok\":false,\"timeout\":true,\"budget\":true,\"message\":");
+				sb_jstr(&out, x.msg);
+			} else if (st == ST_NOT_TAKEN || st == ST_BLOCKED) {
+				sb_puts(&out, st == ST_BLOCKED ? ",\"ok\":false,\"taken\":false,\"blocked\":true,\"message\":"
+							       : ",\"ok\":false,\"taken\":false,\"message\":");
+				sb_jstr(&out, x.msg);
 			} else {
 				sb_puts(&out, ",\"ok\":false,\"message\":");
 				sb_jstr(&out, x.msg);
@@ -153,6 +158,10 @@ static void process_line(char *s, size_t n)
 					sb_puts(&out, ",\"errno\":");
 					sb_jstr(&out, errno_name(x.err));
 				}
+			}
+			if (x.note[0]) {
+				sb_puts(&out, ",\"note\":");
+				sb_jstr(&out, x.note);
 			}
 			if (res.len)
 				sb_putn(&out, res.p, res.len);

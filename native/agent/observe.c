@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 int read_file(const char *path, struct sbuf *out)
@@ -221,4 +223,174 @@ int observe_pid(pid_t host_pid, struct sbuf *res)
 	if (exists)
 		put_proc_text(host_pid, res, &tmp);
 	return 0;
+}
+
+/* the hex mask after "Field:\t" in a status text, 0 when missing */
+static unsigned long long status_mask(const char *text, const char *field)
+{
+	const char *p = strstr(text, field);
+	return p ? strtoull(p + strlen(field), NULL, 16) : 0;
+}
+
+/* the state letter of a status text ("State:\tS (sleeping)"), 0 when missing */
+static int status_state(const char *text)
+{
+	const char *p = strstr(text, "State:\t");
+	return p ? (unsigned char)p[7] : 0;
+}
+
+/* The threads of the group led by leader, one call a thread with its status
+ * text; returns the number of threads read (0: the group is gone). */
+static int for_each_thread(pid_t leader, void (*fn)(pid_t tid, const char *status, void *arg), void *arg)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", leader);
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	int n = 0;
+	struct sbuf b = {0};
+	for (struct dirent *e; (e = readdir(d));) {
+		pid_t tid = (pid_t)strtol(e->d_name, NULL, 10);
+		if (tid <= 0)
+			continue;
+		char sp[96];
+		snprintf(sp, sizeof sp, "/proc/%d/task/%d/status", leader, tid);
+		sb_reset(&b);
+		if (read_file(sp, &b) != 0 || !b.p)
+			continue;
+		fn(tid, b.p, arg);
+		n++;
+	}
+	closedir(d);
+	free(b.p);
+	return n;
+}
+
+struct sig_scan {
+	unsigned long long bit;
+	int live, running, pending, withheld_all;
+};
+
+static void scan_signal(pid_t tid, const char *st, void *arg)
+{
+	struct sig_scan *s = arg;
+	int state = status_state(st);
+	if (!state || state == 'Z' || state == 'X')
+		return;
+	s->live++;
+	if ((status_mask(st, "ShdPnd:\t") | status_mask(st, "SigPnd:\t")) & s->bit)
+		s->pending = 1;
+	int withheld = state == 'T' || state == 't' || state == 'D' || (status_mask(st, "SigBlk:\t") & s->bit);
+	if (!withheld)
+		s->withheld_all = 0;
+	if (state == 'R') {
+		/* a spinning lab process, or a program at work, runs of its own accord */
+		struct task *t = task_by_host_pid(tid);
+		if (!t || !(t->execd || (t->busy && t->spinning)))
+			s->running = 1;
+	}
+}
+
+int signal_settled(pid_t leader, int sig)
+{
+	if (sig <= 0)
+		return 1;
+	struct sig_scan s = {1ULL << (sig - 1), 0, 0, 0, 1};
+	for_each_thread(leader, scan_signal, &s);
+	if (!s.live)
+		return 1;                   /* the group is gone, or only a zombie is left */
+	if (s.pending)
+		return s.withheld_all;      /* pending where no thread can take it now */
+	return !s.running;                  /* taken: its effect shows once nobody runs */
+}
+
+/* /proc/PID/stat's state, utime + stime, and /proc/PID/status's context switches */
+static int rest_sample(pid_t pid, int *state, unsigned long long *work)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if (read_small(path, buf, sizeof buf) <= 0)
+		return -1;
+	char *p = strrchr(buf, ')');
+	if (!p || p[1] != ' ')
+		return -1;
+	*state = (unsigned char)p[2];
+	/* fields after comm: state(3) ... utime(14) stime(15) */
+	unsigned long long ut = 0, stt = 0;
+	int f = 3;
+	for (char *q = p + 2; *q && f < 16; q++) {
+		if (*q != ' ')
+			continue;
+		f++;
+		if (f == 14)
+			ut = strtoull(q + 1, NULL, 10);
+		else if (f == 15)
+			stt = strtoull(q + 1, NULL, 10);
+	}
+	*work = ut + stt;
+	snprintf(path, sizeof path, "/proc/%d/status", pid);
+	struct sbuf b = {0};
+	if (read_file(path, &b) == 0 && b.p) {
+		const char *v = strstr(b.p, "voluntary_ctxt_switches:\t");
+		const char *nv = strstr(b.p, "nonvoluntary_ctxt_switches:\t");
+		if (v)
+			*work += strtoull(v + 25, NULL, 10) << 20;
+		if (nv)
+			*work += strtoull(nv + 28, NULL, 10) << 40;
+	}
+	free(b.p);
+	return 0;
+}
+
+int at_rest(pid_t host_pid, int64_t quiet_ns)
+{
+	int s1, s2;
+	unsigned long long w1, w2;
+	if (rest_sample(host_pid, &s1, &w1) < 0 || s1 == 'Z' || s1 == 'X')
+		return 1;
+	if (s1 == 'R' || s1 == 'D')
+		return 0;
+	struct timespec ts = {0, quiet_ns};
+	nanosleep(&ts, NULL);
+	if (rest_sample(host_pid, &s2, &w2) < 0 || s2 == 'Z' || s2 == 'X')
+		return 1;
+	return s2 == s1 && w2 == w1;
+}
+
+struct child_scan {
+	pid_t leader;
+	int may_change;
+};
+
+static void scan_children(pid_t tid, const char *st, void *arg)
+{
+	(void)st;
+	struct child_scan *s = arg;
+	char path[96];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", s->leader, tid);
+	struct sbuf b = {0};
+	if (read_file(path, &b) == 0 && b.p) {
+		for (char *p = b.p; *p && !s->may_change;) {
+			char *e;
+			long c = strtol(p, &e, 10);
+			if (e == p)
+				break;
+			p = e;
+			/* a lab process changes state only when a step tells it to; a
+			 * program (or a process the lab did not make) of its own accord */
+			struct task *t = task_by_host_pid((pid_t)c);
+			int state = proc_state((pid_t)c);
+			if ((!t || t->execd || t->execing) && state && !strchr("ZXTt", state))
+				s->may_change = 1;
+		}
+	}
+	free(b.p);
+}
+
+int children_may_change(pid_t host_pid)
+{
+	struct child_scan s = {host_pid, 0};
+	for_each_thread(host_pid, scan_children, &s);
+	return s.may_change;
 }

@@ -35,6 +35,7 @@ enum lab_rep_kind {
 	REP_READY,      /* a new task runs its loop; its pidfd rides along */
 	REP_IDLE,       /* back in the loop after hold/block/spin */
 	REP_DATA,       /* script records, before the script's REP_RESULT */
+	REP_WAITING,    /* about to enter a wait: asleep from here on, it is in do_wait */
 };
 
 struct lab_rep {

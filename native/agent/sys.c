@@ -1,7 +1,10 @@
 #define _GNU_SOURCE
 #include "sys.h"
 
+#include <errno.h>
 #include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -22,9 +25,32 @@ int sys_pidfd_open(pid_t pid, unsigned int flags)
 	return (int)syscall(SYS_pidfd_open, pid, flags);
 }
 
-int sys_pidfd_send_signal(int pidfd, int sig)
+int sys_pidfd_kill(int pidfd, int sig)
 {
-	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, (void *)0, 0U);
+	int r = (int)syscall(SYS_pidfd_send_signal, pidfd, sig, (void *)0, PIDFD_SIGNAL_THREAD_GROUP);
+	if (r < 0 && errno == EINVAL) /* before Linux 6.9: no flags; a leader's pidfd is the group anyway */
+		r = (int)syscall(SYS_pidfd_send_signal, pidfd, sig, (void *)0, 0U);
+	return r;
+}
+
+/* struct pidfd_info of include/uapi/linux/pidfd.h (its first version, 64 bytes) */
+struct pidfd_info_v0 {
+	uint64_t mask, cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+	uint32_t coredump_mask, spare1;
+};
+#define PIDFD_INFO_PID 1UL
+#define PIDFD_GET_INFO _IOWR(0xFF, 11, struct pidfd_info_v0)
+
+pid_t sys_pidfd_vpid(int pidfd)
+{
+	struct pidfd_info_v0 i;
+	memset(&i, 0, sizeof i);
+	i.mask = PIDFD_INFO_PID;
+	if (ioctl(pidfd, PIDFD_GET_INFO, &i) < 0)
+		return errno == EREMOTE ? -ESRCH : -errno; /* EREMOTE: not in our namespace */
+	return i.pid ? (pid_t)i.pid : -ESRCH;
 }
 
 pid_t sys_gettid(void)

@@ -80,8 +80,11 @@ struct task *new_task(const char *name)
 		abort();
 	snprintf(t->name, sizeof t->name, "%s", name);
 	t->idx = ntasks;
+	t->group = t->idx;
 	t->sock = t->pidfd = t->outfd = -1;
 	t->parent = -1;
+	t->group = t->idx;
+	t->nsinit = -1;
 	t->vfork_of = -1;
 	t->wait_name = -1;
 	tasks[ntasks++] = t;
@@ -93,6 +96,18 @@ void close_fd(int *fd)
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
+}
+
+/* A name whose process never came to be (its fork failed): bound, so later
+ * steps on it get the kernel's answers for a process that does not exist. */
+void bind_never(struct task *t)
+{
+	close_fd(&t->sock);
+	close_fd(&t->pidfd);
+	close_fd(&t->outfd);
+	t->reaped = t->dead = t->never = 1;
+	t->host_pid = t->pid = 0;
+	hash_insert(t->idx);
 }
 
 /* a record whose process never came to be: keep it, nameless and inert */
@@ -112,11 +127,82 @@ void mark_reaped(struct task *t)
 	close_fd(&t->sock);
 }
 
-/* the most recent live task with this pid as its parent sees it */
-struct task *task_by_pid(pid_t pid)
+struct task *task_by_host_pid(pid_t host_pid)
 {
+	if (host_pid <= 0)
+		return NULL;
 	for (int i = ntasks - 1; i >= 0; i--)
-		if (tasks[i]->bound && !tasks[i]->reaped && tasks[i]->pid == pid)
+		if (tasks[i]->bound && !tasks[i]->reaped && tasks[i]->host_pid == host_pid)
+			return tasks[i];
+	return NULL;
+}
+
+/* ---------- pid namespaces ---------- */
+
+/* Reads the task's pid at each pid namespace level (NSpid of its status,
+ * from the agent's namespace down to its own), once, while it lives. */
+void learn_nspid(struct task *t)
+{
+	char path[64];
+	struct sbuf b = {0};
+	snprintf(path, sizeof path, "/proc/%d/status", t->host_pid);
+	if (t->host_pid > 0 && read_file(path, &b) == 0 && b.p) {
+		const char *p = strstr(b.p, "\nNSpid:");
+		if (p) {
+			pid_t v[MAX_NS_LEVEL];
+			int n = 0;
+			char *e;
+			for (p += 7; n < MAX_NS_LEVEL; p = e) {
+				long x = strtol(p, &e, 10);
+				if (e == p)
+					break;
+				v[n++] = (pid_t)x;
+			}
+			if (n > 0) {
+				free(t->nspid);
+				t->nspid = malloc((size_t)n * sizeof *t->nspid);
+				if (t->nspid) {
+					memcpy(t->nspid, v, (size_t)n * sizeof *v);
+					t->depth = n - 1;
+				}
+			}
+		}
+	}
+	free(b.p);
+}
+
+/* the init of the namespace t lives in at depth level (t->depth >= level):
+ * a namespace is known by its init's index (-1: the agent's own) */
+static int ns_at(const struct task *t, int level)
+{
+	while (t->depth > level) {
+		if (t->nsinit < 0 || tasks[t->nsinit]->parent < 0)
+			return -2;
+		t = tasks[tasks[t->nsinit]->parent]; /* the creator of that init: one level up */
+	}
+	return t->depth == level ? t->nsinit : -2;
+}
+
+pid_t pid_seen_by(const struct task *t, const struct task *viewer)
+{
+	if (!t->nspid || !viewer->nspid || t->depth < viewer->depth)
+		return 0;
+	return ns_at(t, viewer->depth) == viewer->nsinit ? t->nspid[viewer->depth] : 0;
+}
+
+/* The lab process that viewer calls pid (a wait's answer): the most recent
+ * one whose pid in viewer's namespace that is. */
+struct task *task_seen_by(const struct task *viewer, pid_t pid)
+{
+	for (int i = ntasks - 1; i >= 0; i--) {
+		struct task *t = tasks[i];
+		if (t->bound && !t->never && !(t->reaped && t->host_pid <= 0) && pid_seen_by(t, viewer) == pid)
+			return t;
+	}
+	/* records of a fast repeat inside a namespace know only the pid their parent saw */
+	for (int i = ntasks - 1; i >= 0; i--)
+		if (tasks[i]->bound && !tasks[i]->reaped && !tasks[i]->nspid && tasks[i]->pid == pid &&
+		    tasks[i]->parent == viewer->idx)
 			return tasks[i];
 	return NULL;
 }
@@ -134,7 +220,7 @@ int valid_name(const char *s)
 	for (size_t i = 1; i < l; i++) {
 		char c = s[i];
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '{' || c == '}'))
+		      c == '_' || c == '-' || c == '{' || c == '}'))
 			return 0;
 	}
 	return 1;
@@ -144,7 +230,7 @@ int valid_var(const char *s)
 {
 	if (!valid_name(s))
 		return 0;
-	return !strchr(s, '{') && !strchr(s, '}');
+	return !strpbrk(s, "{}-");
 }
 
 

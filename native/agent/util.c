@@ -136,7 +136,10 @@ void sb_jstrn(struct sbuf *b, const char *s, size_t n)
 				sb_putn(b, (const char *)u + i, l);
 				i += l;
 			} else {
-				sb_puts(b, "\\ufffd");
+				/* a byte that is not UTF-8 keeps its value as a lone
+				 * surrogate U+DC80..U+DCFF (Python's surrogateescape):
+				 * the reader can show it as \xNN */
+				sb_printf(b, "\\udc%02x", c);
 				i++;
 			}
 		}

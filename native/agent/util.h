@@ -16,7 +16,8 @@ void sb_reset(struct sbuf *b);
 void sb_putn(struct sbuf *b, const char *s, size_t n);
 void sb_puts(struct sbuf *b, const char *s);
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* a JSON string of n raw bytes: escapes, invalid UTF-8 becomes U+FFFD */
+/* a JSON string of n raw bytes: escapes; a byte that is not UTF-8 becomes
+ * the lone surrogate U+DC00 + byte (surrogateescape) */
 void sb_jstrn(struct sbuf *b, const char *s, size_t n);
 void sb_jstr(struct sbuf *b, const char *s);
 

@@ -381,9 +381,15 @@ TEST(clone_invalid_combination)
 	EXPECT_TRUE(strstr(r, "\"errno\":\"EINVAL\"") != NULL);
 	r = cmd(a, "observe main");
 	EXPECT_TRUE(strstr(r, "\"errno\":\"EINVAL\"") != NULL);
-	/* the name was not bound */
+	/* the name stays bound, for a process that never was */
 	r = cmd(a, "observe bad");
-	EXPECT_TRUE(strstr(r, "\"type\":\"error\"") != NULL);
+	EXPECT_TRUE(ok(r) && strstr(r, "\"exists\":false") != NULL);
+	r = cmd(a, "signal bad SIGTERM");
+	EXPECT_TRUE(strstr(r, "\"errno\":\"ESRCH\"") != NULL);
+	r = cmd(a, "wait main bad");
+	EXPECT_TRUE(strstr(r, "\"errno\":\"ECHILD\"") != NULL);
+	r = cmd(a, "fork bad child_of_nobody");
+	EXPECT_TRUE(strstr(r, "\"taken\":false") != NULL);
 	r = cmd(a, "clone main ok CLONE_VM|CLONE_FS SIGCHLD");
 	EXPECT_TRUE(ok(r));
 	r = cmd(a, "clone main pf CLONE_PIDFD SIGCHLD");
@@ -547,8 +553,13 @@ TEST(pids_max_gives_EAGAIN)
 	ASSERT_TRUE(ok(cmd(a, "fork main b")));
 	r = cmd(a, "fork main c");
 	EXPECT_TRUE(strstr(r, "\"errno\":\"EAGAIN\"") != NULL);
+	/* each iteration: the fork fails (EAGAIN), the exit of a child that
+	 * never was is not taken, and its wait is ECHILD, the last failure */
 	r = cmd(a, "repeat 3 { fork main w{i} ; exit w{i} 0 ; wait main w{i} }");
 	EXPECT_EQ(jnum(r, "failed"), 9);
+	EXPECT_TRUE(strstr(r, "\"errno\":\"ECHILD\"") != NULL);
+	r = cmd(a, "repeat 2 { fork main u{i} }");
+	EXPECT_EQ(jnum(r, "failed"), 2);
 	EXPECT_TRUE(strstr(r, "\"errno\":\"EAGAIN\"") != NULL);
 	EXPECT_EQ(agent_close(a), 0);
 	struct stat sb;
@@ -776,8 +787,7 @@ TEST(eof_cleanup_leaves_nothing)
 	ASSERT_TRUE(ok(cmd(a, "fork main b")));
 	ASSERT_TRUE(ok(cmd(a, "fork b bkid")));
 	ASSERT_TRUE(ok(cmd(a, "block b")));
-	ASSERT_TRUE(ok(cmd(a, "timeout 200")));
-	ASSERT_TRUE(strstr(cmd(a, "fork b bkid2"), "\"timeout\":true") != NULL); /* b is blocked */
+	ASSERT_TRUE(strstr(cmd(a, "fork b bkid2"), "\"taken\":false") != NULL); /* b is blocked */
 	ASSERT_TRUE(ok(cmd(a, "fork main h")));
 	ASSERT_TRUE(ok(cmd(a, "hold h 60000")));
 	ASSERT_TRUE(ok(cmd(a, "fork main v0")));

@@ -44,18 +44,97 @@ int get_task(struct ctx *x, const char *w, struct task **t)
 	return ST_OK;
 }
 
-/* a task that can take a step through its command loop */
+/* What the lab may never ask (the parser refuses it): a step of a process
+ * after its exec, or a vfork child's step other than exit and exec. */
 int usable(struct ctx *x, struct task *t, int vfork_ok)
 {
-	if (t->reaped)
-		return error(x, "%s has been reaped", t->name);
-	if (t->execd)
+	if (t->execd && !t->never)
 		return error(x, "%s has exec'd", t->name);
-	if (t->ended || t->dead || t->sock < 0)
-		return error(x, "%s is a zombie or gone", t->name);
 	if (t->vfork_child && !vfork_ok)
 		return error(x, "%s is a vfork child: it takes only exit or exec", t->name);
 	return ST_OK;
+}
+
+int not_taken(struct ctx *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(x->msg, sizeof x->msg, fmt, ap);
+	va_end(ap);
+	return ST_NOT_TAKEN;
+}
+
+int blocked(struct ctx *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(x->msg, sizeof x->msg, fmt, ap);
+	va_end(ap);
+	return ST_BLOCKED;
+}
+
+void unsettled(struct ctx *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(x->note, sizeof x->note, fmt, ap);
+	va_end(ap);
+}
+
+int out_of_budget(struct ctx *x, const char *what)
+{
+	snprintf(x->msg, sizeof x->msg, "the lab's time budget ran out %s", what);
+	return ST_BUDGET;
+}
+
+/* Waits until p is back in its command loop, able to take a step: a hold or
+ * a spin ends by itself, and so may a blocking wait while one of p's
+ * children runs a program. A process that only a later step could wake
+ * (stopped, in pause(), a vfork parent, in a wait whose children are all at
+ * rest) cannot take this one: ST_NOT_TAKEN, and the lab goes on. So do
+ * both kernels (docs/lab-format.md, "Blocked processes"). */
+int await_actor(struct ctx *x, struct task *p, int vfork_ok)
+{
+	TRY(usable(x, p, vfork_ok));
+	int64_t tick = 20000;
+	for (;;) {
+		if (p->never)
+			return not_taken(x, "%s does not exist: the step that was to create it failed", p->name);
+		if (p->reaped)
+			return not_taken(x, "%s has been reaped", p->name);
+		if (p->ended || p->dead || p->sock < 0)
+			return not_taken(x, "%s has ended", p->name);
+		int st = proc_state(p->host_pid);
+		if (st == 'Z' || st == 'X' || st == 0)
+			return not_taken(x, "%s has ended", p->name);
+		if (st == 'T')
+			return blocked(x, "%s is stopped (T) and takes no step until it is continued", p->name);
+		if (st == 't')
+			return blocked(x, "%s is stopped by its tracer (t) and takes no step", p->name);
+		if (p->vfork_of >= 0)
+			return blocked(x, "%s is blocked in vfork (D) until %s execs or exits", p->name,
+					 tasks[p->vfork_of]->name);
+		if (p->paused)
+			return blocked(x, "%s is blocked in pause() until a signal it catches", p->name);
+		if (p->waiting && !children_may_change(p->host_pid))
+			return blocked(x, "%s is blocked in waitpid(), and none of its children will change "
+					    "state by itself", p->name);
+		if (!p->busy && !p->waiting)
+			return ST_OK;
+		if (budget_spent())
+			return out_of_budget(x, "while waiting for the process to take its step");
+		int64_t left = reply_deadline() - mono_ns();
+		pump(left < tick ? left : tick, 0);
+		if (tick < 2000000)
+			tick *= 2;
+	}
+}
+
+/* A target may be any bound name: one that ended, was reaped or never was
+ * gets the kernel's answer for a process that does not exist. */
+int get_target(struct ctx *x, const char *w, struct task **t)
+{
+	return get_task(x, w, t);
 }
 
 int need_args(struct ctx *x, struct node *c, int min, int max)
@@ -73,12 +152,6 @@ int num_arg(struct ctx *x, const char *w, int64_t min, int64_t max, int64_t *v, 
 	return ST_OK;
 }
 
-#define TRY(e)                          \
-	do {                            \
-		int r_ = (e);           \
-		if (r_ != ST_OK)        \
-			return r_;      \
-	} while (0)
 
 void put_task_fields(struct ctx *x, struct task *t)
 {
@@ -109,13 +182,19 @@ int send_or_fail(struct ctx *x, struct task *t, struct lab_cmd *c, int fd)
 }
 
 
-/* a step answered by the process with one reply and no settling */
+/* A step answered by the process with one reply and no settling. It may
+ * take as long as its work does (touching a GiB of pages): the bound is the
+ * lab's budget, and the process's end. */
 int simple(struct ctx *x, struct task *p, struct lab_cmd *m)
 {
+	TRY(await_actor(x, p, 0));
 	TRY(send_or_fail(x, p, m, -1));
-	if (await_rep(p, deadline_ms(timeout_ms)) < 0) {
+	int r = await_rep(p, reply_deadline());
+	if (r == -2)
+		return not_taken(x, "%s ended before it answered", p->name);
+	if (r < 0) {
 		p->busy = 1;
-		return timed_out(x, "%s did not answer in %d ms", p->name, timeout_ms);
+		return out_of_budget(x, "while the process did its step");
 	}
 	if (p->rep.err == -1)
 		return error(x, "%s has no region '%s'", p->name, m->name);

@@ -55,6 +55,7 @@ static const struct verb {
 	{"start", cmd_start, F_SETTLE},
 	{"sandbox", cmd_sandbox, F_SETTLE},
 	{"timeout", cmd_timeout, F_SETTLE},
+	{"deadline", cmd_deadline, 0},
 	{"system", cmd_system, F_NOARGS | F_SETTLE},
 	{"slabinfo", cmd_slabinfo, F_NOARGS | F_SETTLE},
 	{"names", cmd_names, F_NOARGS | F_SETTLE},

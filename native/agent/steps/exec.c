@@ -1,4 +1,8 @@
-/* exec: execve in the lab process, its output on a pipe of the agent's. */
+/* exec: execve in the lab process, its output on a pipe of the agent's. The
+ * step returns when the new image has settled: it has ended, or it rests at
+ * its first blocking point (asleep, not scheduled for a while), so that an
+ * observe right after it sees the program, not its start-up. A failed exec
+ * leaves the process as it was, with the kernel's errno. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include "steps.h"
@@ -38,7 +42,7 @@ int step_exec(struct ctx *x, struct node *c)
 	if (c->argc < 3)
 		return error(x, "exec: needs P ARG0 [ARG...]");
 	TRY(get_task(x, c->argv[1], &p));
-	TRY(usable(x, p, 1));
+	TRY(await_actor(x, p, 1));
 	struct lab_cmd *m = cmd_new(OP_EXEC);
 	uint32_t off = 0;
 	for (int i = 2; i < c->argc; i++) {
@@ -62,10 +66,12 @@ int step_exec(struct ctx *x, struct node *c)
 	close_fd(&p->outfd);
 	p->outfd = pf[0];
 	p->execing = 1;
-	int64_t dl = deadline_ms(timeout_ms);
 	/* a task sharing its fd table leaves its control socket open in the
 	 * table its exec leaves behind: there the image itself tells */
-	WAIT_UNTIL(p->got || p->sock < 0 || (p->shares_files && exe_changed(p)), dl);
+	if (WAIT_UNTIL(p->got || p->sock < 0 || (p->shares_files && exe_changed(p)), reply_deadline()) < 0) {
+		p->busy = 1;
+		return out_of_budget(x, "while the process exec'd");
+	}
 	p->want = 0;
 	if (p->got) {
 		p->execing = 0;
@@ -73,15 +79,16 @@ int step_exec(struct ctx *x, struct node *c)
 		p->err = p->rep.err;
 		return p->rep.err ? failed_errno(x, p->rep.err) : ST_OK;
 	}
-	if (p->sock >= 0 && !(p->shares_files && exe_changed(p))) {
-		p->busy = 1;
-		return timed_out(x, "%s did not exec in %d ms", p->name, timeout_ms);
-	}
 	p->execd = 1;
 	p->execing = 0;
 	p->err = 0;
 	close_fd(&p->sock);
+	int64_t dl = deadline_ms(timeout_ms);
 	await_vfork_parent(p, dl);
+	if (WAIT_UNTIL(at_rest(p->host_pid, 10000000), dl) < 0) {
+		if (budget_spent())
+			return out_of_budget(x, "while the program started");
+		unsettled(x, "%s was still running after %d ms", p->name, timeout_ms);
+	}
 	return ST_OK;
 }
-

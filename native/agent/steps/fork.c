@@ -12,8 +12,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* ---------- steps ---------- */
-
 static int create(struct ctx *x, struct node *c, int kind)
 {
 	struct task *p;
@@ -21,7 +19,6 @@ static int create(struct ctx *x, struct node *c, int kind)
 	int sig = SIGCHLD;
 	TRY(need_args(x, c, kind == 2 ? 5 : 3, kind == 2 ? 5 : 3));
 	TRY(get_task(x, c->argv[1], &p));
-	TRY(usable(x, p, 0));
 	char nm[LAB_NAME_MAX];
 	if (subst(c->argv[2], x, nm) < 0)
 		return error(x, "bad name '%.80s'", c->argv[2]);
@@ -35,6 +32,7 @@ static int create(struct ctx *x, struct node *c, int kind)
 		else if ((sig = signal_number(c->argv[4])) < 0)
 			return error(x, "bad signal '%.40s'", c->argv[4]);
 	}
+	TRY(await_actor(x, p, 0));
 	int vforkish = kind == 1 || (flags & CLONE_VFORK);
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -43,6 +41,8 @@ static int create(struct ctx *x, struct node *c, int kind)
 	ch->sock = sv[0];
 	ch->parent = p->idx;
 	ch->thread = (flags & CLONE_THREAD) != 0;
+	ch->group = ch->thread ? p->group : ch->idx;
+	ch->nsinit = (flags & CLONE_NEWPID) ? ch->idx : p->nsinit;
 	ch->shares_files = (flags & CLONE_FILES) != 0;
 	activate(ch);
 	struct lab_cmd *m = cmd_new(kind == 0 ? OP_FORK : kind == 1 ? OP_VFORK : OP_CLONE);
@@ -55,39 +55,44 @@ static int create(struct ctx *x, struct node *c, int kind)
 		return rc;
 	}
 	uint32_t seq = m->seq;
-	int64_t dl = deadline_ms(timeout_ms);
 	if (!vforkish) {
-		int r = await_rep(p, dl);
+		int r = await_rep(p, reply_deadline());
 		if (r < 0) {
 			discard_task(ch);
+			if (r == -2)
+				return not_taken(x, "%s ended before it answered", p->name);
 			p->busy = 1;
-			return timed_out(x, "%s did not answer %s in %d ms", p->name, c->argv[0], timeout_ms);
+			return out_of_budget(x, "while the process forked");
 		}
 		if (p->rep.err) {
-			discard_task(ch);
+			/* the name stays, for a process that never was */
+			bind_never(ch);
+			note_created(x, ch);
 			p->err = p->rep.err;
 			return failed_errno(x, p->rep.err);
 		}
 		ch->pid = p->rep.pid;
-		if (WAIT_UNTIL(ch->ready || ch->sock < 0, dl) < 0 || !ch->ready) {
-			ch->host_pid = 0;
+		if (WAIT_UNTIL(ch->ready || ch->sock < 0, reply_deadline()) < 0) {
 			hash_insert(ch->idx);
 			note_created(x, ch);
-			p->err = 0;
-			return timed_out(x, "%s did not reach its command loop", nm);
+			return out_of_budget(x, "before the child ran");
 		}
 	} else {
-		WAIT_UNTIL(ch->ready || p->got || p->sock < 0, dl);
+		if (WAIT_UNTIL(ch->ready || p->got || p->sock < 0, reply_deadline()) < 0) {
+			discard_task(ch);
+			return out_of_budget(x, "before the vfork child ran");
+		}
 		if (!ch->ready) {
 			int got = p->got;
 			p->want = 0;
-			discard_task(ch);
 			if (got && p->rep.err) {
+				bind_never(ch);
+				note_created(x, ch);
 				p->err = p->rep.err;
 				return failed_errno(x, p->rep.err);
 			}
-			p->busy = 1;
-			return timed_out(x, "the vfork child of %s did not start", p->name);
+			discard_task(ch);
+			return not_taken(x, "%s ended before its vfork child ran", p->name);
 		}
 		ch->pid = ch->ready_pid;
 		ch->vfork_child = 1;
@@ -99,14 +104,16 @@ static int create(struct ctx *x, struct node *c, int kind)
 	hash_insert(ch->idx);
 	note_created(x, ch);
 	p->err = 0;
-	if (vforkish && settle_state(p, "D", 0, dl) < 0 && p->vfork_of == ch->idx) {
-		put_task_fields(x, ch);
-		return timed_out(x, "%s did not show D", p->name);
+	if (!ch->ready)
+		unsettled(x, "%s ended before it reached its command loop", nm);
+	if (vforkish && settle_state(p, "D", 0, deadline_ms(timeout_ms)) < 0 && p->vfork_of == ch->idx) {
+		if (budget_spent())
+			return out_of_budget(x, "while the vfork parent blocked");
+		unsettled(x, "%s did not show D in %d ms", p->name, timeout_ms);
 	}
 	put_task_fields(x, ch);
 	return ST_OK;
 }
-
 
 int step_fork(struct ctx *x, struct node *c)
 {

@@ -32,7 +32,7 @@ static int try_fast(struct ctx *x, struct node *c, int64_t iters)
 			struct node *e = &c->body[i + 1];
 			int64_t code;
 			if (e->nbody || e->argc != 3 || strcmp(e->argv[0], "exit") ||
-			    strcmp(e->argv[1], b->argv[2]) || parse_i64(e->argv[2], 0, 255, &code) < 0)
+			    strcmp(e->argv[1], b->argv[2]) || parse_i64(e->argv[2], INT32_MIN, INT32_MAX, &code) < 0)
 				return -1;
 			if (iters > 1 && !strstr(b->argv[2], "{i}"))
 				return -1;
@@ -67,7 +67,8 @@ static int try_fast(struct ctx *x, struct node *c, int64_t iters)
 		if (waited[k] != 1)
 			return -1;
 	struct task *p = find_task(pname);
-	if (!p || p->busy || usable(x, p, 0) != ST_OK)
+	if (!p || p->busy || p->waiting || p->never || p->reaped || p->dead || p->ended || p->vfork_of >= 0 ||
+	    usable(x, p, 0) != ST_OK)
 		return -1;
 	/* every name it will bind must be free */
 	struct ctx y = *x;
@@ -87,10 +88,12 @@ static int try_fast(struct ctx *x, struct node *c, int64_t iters)
 	nsrecs = 0;
 	if (send_or_fail(x, p, m, -1) != ST_OK)
 		return -1;
-	int64_t budget = (int64_t)timeout_ms * (iters * nst + 1);
-	if (await_rep(p, deadline_ms(budget)) < 0) {
+	int ar = await_rep(p, reply_deadline());
+	if (ar == -2)
+		return not_taken(x, "%s ended during the repeat", p->name);
+	if (ar < 0) {
 		p->busy = 1;
-		return timed_out(x, "%s did not finish the repeat in time", p->name);
+		return out_of_budget(x, "during the repeat");
 	}
 	long failed = 0;
 	int last = 0;
@@ -101,25 +104,31 @@ static int try_fast(struct ctx *x, struct node *c, int64_t iters)
 		for (int s = 0; s < nst && r < nsrecs; s++, r++) {
 			struct script_rec *rc = &srecs[r];
 			if (st[s].op != SS_WAIT) {
+				char nm[LAB_NAME_MAX];
+				subst(tmpl[st[s].k], &y, nm);
+				struct task *t = new_task(nm);
+				t->parent = p->idx;
+				t->nsinit = p->nsinit;
 				if (rc->v < 0) {
 					failed += 2; /* the fork, and the exit of a child never made */
 					last = -rc->v;
 					p->err = last;
+					bind_never(t);
+					note_created(x, t);
 					continue;
 				}
-				char nm[LAB_NAME_MAX];
-				subst(tmpl[st[s].k], &y, nm);
-				struct task *t = new_task(nm);
 				t->pid = rc->v;
 				t->host_pid = pidns_on ? 0 : rc->v;
-				t->parent = p->idx;
 				t->ended = t->expect_end = 1;
 				hash_insert(t->idx);
 				note_created(x, t);
 				kid[st[s].k] = t;
 				p->err = 0;
 			} else if (rc->v == 0 && rc->status == -1) {
-				failed++; /* waiting for a child never made: an error step */
+				failed++; /* waiting for a child never made: ECHILD, as unrolled */
+				last = ECHILD;
+				p->err = last;
+				p->has_wait = 0;
 			} else if (rc->v < 0) {
 				failed++;
 				last = -rc->v;
@@ -173,6 +182,12 @@ int step_repeat(struct ctx *x, struct node *c)
 				y.err = 0;
 				sb_reset(&sub);
 				int s = step_run(&y, &c->body[i]);
+				if (s == ST_BUDGET) {
+					snprintf(x->msg, sizeof x->msg, "%s", y.msg);
+					free(created.p);
+					free(sub.p);
+					return s;
+				}
 				if (s == ST_ERRNO || (s == ST_FAIL && y.err))
 					last = y.err;
 				if (s != ST_OK)

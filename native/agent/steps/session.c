@@ -30,6 +30,17 @@ int cmd_timeout(struct ctx *x, struct node *c)
 	return ST_OK;
 }
 
+/* deadline MS: the lab's time budget ends MS from now (0: no budget); every
+ * step returns by then, with "budget": true if it had to stop */
+int cmd_deadline(struct ctx *x, struct node *c)
+{
+	int64_t ms;
+	TRY(need_args(x, c, 2, 2));
+	TRY(num_arg(x, c->argv[1], 0, 86400000LL * 7, &ms, "deadline"));
+	lab_deadline = ms ? mono_ns() + ms * 1000000 : 0;
+	return ST_OK;
+}
+
 int cmd_names(struct ctx *x, struct node *c)
 {
 	(void)c;
@@ -253,6 +264,7 @@ int cmd_start(struct ctx *x, struct node *c)
 	struct task *t = new_task("main");
 	t->sock = sv[0];
 	t->host_pid = pid;
+	t->nsinit = pidns_on ? t->idx : -1;
 	activate(t);
 	started = 1;
 	int64_t dl = deadline_ms(timeout_ms);

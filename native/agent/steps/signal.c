@@ -1,4 +1,9 @@
-/* signal: kill(2), from a lab process or from the agent. */
+/* signal TO SIG [FROM]: kill(2) of TO's thread group, by the lab process
+ * FROM (as FROM names TO in its own pid namespace) or by the agent itself.
+ * Either way the target travels as a pidfd: no pid number crosses a
+ * namespace boundary, and a reused pid can never be hit. The step returns
+ * when the kernel is done with the signal: delivered and its effect shown,
+ * discarded, or left pending where the kernel withholds it. */
 #define _GNU_SOURCE
 #include "steps.h"
 #include "../sys.h"
@@ -6,99 +11,84 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-static int sig_fatal_default(int sig)
+/* the members of to's thread group, as the agent knows them */
+static void mark_group(struct task *to, int expect_end)
 {
-	switch (sig) {
-	case SIGCHLD: case SIGCONT: case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-	case SIGURG: case SIGWINCH:
-		return 0;
-	}
-	return sig > 0;
+	for (int i = 0; i < ntasks; i++)
+		if (tasks[i]->group == to->group && !tasks[i]->reaped)
+			tasks[i]->expect_end = expect_end;
 }
 
-/* bit sig-1 of status's SigIgn or SigCgt */
-static int sig_in_mask(pid_t pid, const char *field, int sig)
+/* a sender that signals its own group may stop or die before it replies */
+static int sender_done(struct task *from)
 {
-	char path[64];
-	struct sbuf b = {0};
-	snprintf(path, sizeof path, "/proc/%d/status", pid);
-	int r = 0;
-	if (read_file(path, &b) == 0 && b.p) {
-		char *p = strstr(b.p, field);
-		if (p) {
-			unsigned long long m = strtoull(p + strlen(field), NULL, 16);
-			r = (int)((m >> (sig - 1)) & 1);
-		}
-	}
-	free(b.p);
-	return r;
+	if (from->got || from->sock < 0 || from->dead)
+		return 1;
+	int st = proc_state(from->host_pid);
+	return st == 0 || st == 'T' || st == 't' || st == 'Z' || st == 'X';
 }
 
 int step_signal(struct ctx *x, struct node *c)
 {
 	struct task *to, *from = NULL;
 	TRY(need_args(x, c, 3, 4));
-	TRY(get_task(x, c->argv[1], &to));
+	TRY(get_target(x, c->argv[1], &to));
 	int sig = signal_number(c->argv[2]);
 	if (sig < 0)
 		return error(x, "bad signal '%.40s'", c->argv[2]);
 	if (c->argc == 4) {
 		TRY(get_task(x, c->argv[3], &from));
-		TRY(usable(x, from, 0));
+		TRY(await_actor(x, from, 0));
 	}
-	if (to->reaped)
-		return error(x, "%s has been reaped", to->name);
-	int ignored = sig > 0 && to->host_pid > 0 &&
-		      (sig_in_mask(to->host_pid, "SigIgn:", sig) || sig_in_mask(to->host_pid, "SigCgt:", sig));
-	int fatal = sig_fatal_default(sig) && !ignored;
-	if (fatal)
-		to->expect_end = 1;
-	int64_t dl = deadline_ms(timeout_ms);
+	/* a process reaped or never made: the kernel's answer to a pid that is gone */
+	int gone = to->reaped || to->never || to->pidfd < 0;
+	int was_expected = to->expect_end;
+	if (!gone)
+		mark_group(to, 1); /* any signal may end it: no "exited" event for that */
 	if (from) {
 		struct lab_cmd *m = cmd_new(OP_KILL);
-		m->a = to->pid;
 		m->b = sig;
-		TRY(send_or_fail(x, from, m, -1));
-		if (await_rep(from, dl) < 0) {
-			from->busy = 1;
-			return timed_out(x, "%s did not send the signal in %d ms", from->name, timeout_ms);
+		TRY(send_or_fail(x, from, m, gone ? -1 : to->pidfd));
+		if (WAIT_UNTIL(sender_done(from), reply_deadline()) < 0)
+			return out_of_budget(x, "while the sender sent the signal");
+		if (from->got) {
+			from->want = 0;
+			from->err = from->rep.err;
+		} else {
+			/* it stopped or died at its own signal: the kernel took the
+			 * signal; its reply (if it lives on) comes when it runs again */
+			from->want = 0;
+			from->busy = from->sock >= 0;
+			from->err = 0;
 		}
-		from->err = from->rep.err;
-		if (from->rep.err)
-			return failed_errno(x, from->rep.err);
-	} else {
-		int r;
-		if (to->pidfd >= 0 && !to->thread)
-			r = sys_pidfd_send_signal(to->pidfd, sig);
-		else if (to->host_pid > 0)
-			r = kill(to->host_pid, sig);
-		else {
-			errno = ESRCH;
-			r = -1;
+		if (from->err) {
+			if (!gone)
+				mark_group(to, was_expected);
+			return failed_errno(x, from->err);
 		}
-		if (r < 0)
-			return failed_errno(x, errno);
+	} else if (gone) {
+		return failed_errno(x, ESRCH);
+	} else if (sys_pidfd_kill(to->pidfd, sig) < 0) {
+		int e = errno;
+		mark_group(to, was_expected);
+		return failed_errno(x, e);
 	}
-	if (sig == 0 || ignored)
+	if (gone || sig == 0)
 		return ST_OK;
-	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
-		if (settle_state(to, "TtZX", 1, dl) < 0)
-			return timed_out(x, "%s did not stop in %d ms%s", to->name, timeout_ms,
-					 sig != SIGSTOP ? " (SIGTSTP/SIGTTIN/SIGTTOU are discarded in an "
-							  "orphaned process group)"
-							: "");
-	} else if (sig == SIGCONT) {
-		if (settle_state(to, "RSDtZXIPWK", 1, dl) < 0)
-			return timed_out(x, "%s did not continue in %d ms", to->name, timeout_ms);
-	} else if (fatal) {
-		if (settle_state(to, "ZX", 1, dl) < 0)
-			return timed_out(x, "%s did not end in %d ms", to->name, timeout_ms);
-		to->ended = 1;
-		await_vfork_parent(to, dl);
+	pid_t leader = to->host_pid;
+	if (to->group != to->idx && tasks[to->group]->host_pid > 0 && !tasks[to->group]->reaped)
+		leader = tasks[to->group]->host_pid;
+	if (WAIT_UNTIL(signal_settled(leader, sig), deadline_ms(timeout_ms)) < 0) {
+		if (budget_spent())
+			return out_of_budget(x, "while the signal was delivered");
+		unsettled(x, "%s had not finished with %s after %d ms", to->name, c->argv[2], timeout_ms);
 	}
+	int st = proc_state(to->host_pid);
+	if (st && st != 'Z' && st != 'X')
+		mark_group(to, was_expected); /* it lives on */
+	else
+		await_vfork_parent(to, deadline_ms(timeout_ms));
 	return ST_OK;
 }
-

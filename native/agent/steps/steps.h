@@ -13,6 +13,7 @@ struct ctx {
 	struct sbuf *created; /* names bound inside a repeat */
 	int err;
 	char msg[512];
+	char note[256];       /* said with an ok result: an effect that did not show in time */
 };
 
 enum {
@@ -21,6 +22,9 @@ enum {
 	ST_TIMEOUT, /* did not settle in time (x->msg) */
 	ST_FAIL,    /* could not be done (x->msg, maybe x->err) */
 	ST_ERROR,   /* the command itself is wrong: an error line */
+	ST_NOT_TAKEN, /* the process is gone (x->msg says how): nothing was done */
+	ST_BLOCKED, /* the process is blocked and only a later step could wake it: nothing was done */
+	ST_BUDGET,  /* the lab's time budget ran out during the step */
 };
 
 #define TRY(e)                          \
@@ -43,6 +47,15 @@ void put_task_fields(struct ctx *x, struct task *t);
 void note_created(struct ctx *x, struct task *t);
 int send_or_fail(struct ctx *x, struct task *t, struct lab_cmd *c, int fd);
 int simple(struct ctx *x, struct task *p, struct lab_cmd *m);
+int not_taken(struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int blocked(struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int out_of_budget(struct ctx *x, const char *what);
+void unsettled(struct ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* waits until p can take a step (see common.c) */
+int await_actor(struct ctx *x, struct task *p, int vfork_ok);
+/* the target of a step that names another process (to, for, attach): a bound
+ * name, which may have ended or never existed */
+int get_target(struct ctx *x, const char *w, struct task **t);
 
 /* dispatch.c: runs one command (a step, or a command of the session) */
 int step_run(struct ctx *x, struct node *c);
@@ -74,6 +87,7 @@ int step_repeat(struct ctx *x, struct node *c);
 int cmd_sandbox(struct ctx *x, struct node *c);
 int cmd_start(struct ctx *x, struct node *c);
 int cmd_timeout(struct ctx *x, struct node *c);
+int cmd_deadline(struct ctx *x, struct node *c);
 int cmd_observe(struct ctx *x, struct node *c);
 int cmd_observe_pid(struct ctx *x, struct node *c);
 int cmd_system(struct ctx *x, struct node *c);

@@ -57,7 +57,10 @@ public final class LabRunner {
      */
     public LabResult run(Kernel model, Kernel real, String realSkipReason) {
         realSkipped = realSkipReason;
+        long deadline = System.nanoTime() + timeoutNanos;
         try {
+            model.deadline(deadline);
+            if (real != null) real.deadline(deadline);
             try {
                 model.begin(sandbox);
             } catch (KernelException e) {
@@ -74,13 +77,11 @@ public final class LabRunner {
                     real = null;
                 }
             }
-            long deadline = System.nanoTime() + timeoutNanos;
             for (int i = 0; i < steps.size(); i++) {
                 int number = i + 1;
                 Step step = steps.get(i);
                 if (System.nanoTime() > deadline) {
-                    failure = "the lab ran past its timeout of " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
-                            + " ms before step " + number + " (" + describe(step) + ")";
+                    failure = "the lab ran past its time budget of " + budget() + " before step " + number + " (" + describe(step) + ")";
                     break;
                 }
                 StepResult m;
@@ -95,14 +96,21 @@ public final class LabRunner {
                     try {
                         r = real.apply(step);
                     } catch (KernelException e) {
-                        failure = "the real kernel failed at step " + number + " (" + describe(step) + "): " + e.getMessage();
                         realSkipped = "the real side stopped at step " + number;
                         real.close();
                         real = null;
+                        if (e.kind() == KernelException.Kind.TIMEOUT) {
+                            // the budget ran out in this step: it is the step that hung; what came before stands
+                            failure = "the lab ran past its time budget of " + budget() + " in step " + number + " (" + describe(step)
+                                    + "): " + e.getMessage();
+                            break;
+                        }
+                        failure = "the real kernel failed at step " + number + " (" + describe(step) + "): " + e.getMessage();
                     }
                 }
                 note(number, step, m, "model");
                 if (r != null) note(number, step, r, "real");
+                if (r != null) compareTaken(number, step, m, r);
                 if (step instanceof Step.Observe o) {
                     addRows(number, o, m.observations(), r == null ? null : r.observations());
                     if (captureTrees) {
@@ -117,6 +125,28 @@ public final class LabRunner {
             model.close();
             if (real != null) real.close();
         }
+    }
+
+    private String budget() {
+        long ms = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+    }
+
+    /** A step one kernel took and the other could not (its process blocked or gone): the rows after it will show why. */
+    private void compareTaken(int number, Step step, StepResult model, StepResult real) {
+        String m = notTaken(model), r = notTaken(real);
+        if (m == null && r != null) {
+            warnings.add("step " + number + " (" + describe(step) + "): the real kernel could not take it (" + r + "); the model did");
+        } else if (m != null && r == null) {
+            warnings.add("step " + number + " (" + describe(step) + "): the model could not take it (" + m + "); the real kernel did");
+        }
+    }
+
+    private static String notTaken(StepResult res) {
+        for (var e : res.events()) {
+            if (e.kind().equals(dev.proclab.kernel.Event.BLOCKED) || e.kind().equals(dev.proclab.kernel.Event.NOT_TAKEN)) return e.text();
+        }
+        return null;
     }
 
     private LabResult result() {

@@ -16,6 +16,12 @@ public interface Kernel extends AutoCloseable {
     /** "model" or "real". */
     String name();
 
+    /**
+     * The lab's time budget ends at this {@link System#nanoTime()}: every later step returns by then
+     * (a kernel that waits for processes stops waiting, and says so with a TIMEOUT). Call before begin.
+     */
+    default void deadline(long nanoTime) {}
+
     /** Creates the lab's world: afterwards {@code main} exists (pid 1 of a fresh namespace if the sandbox asks). */
     void begin(Sandbox sandbox) throws KernelException;
 

@@ -3,6 +3,7 @@ package dev.proclab.model;
 import static dev.proclab.model.World.*;
 
 import dev.proclab.kernel.Errno;
+import dev.proclab.kernel.Event;
 import dev.proclab.kernel.Signals;
 import dev.proclab.kernel.WaitStatus;
 import java.util.List;
@@ -199,7 +200,7 @@ final class Exit {
                 case "WNOWAIT" -> opts |= WNOWAIT;
                 case "__WALL" -> opts |= WALL;
                 case "__WCLONE" -> opts |= WCLONE;
-                default -> throw new StepError(false, "unknown wait option " + o);
+                default -> throw StepError.error("unknown wait option " + o);
             }
         }
         boolean any = target == null || target.equals("any");
@@ -222,7 +223,25 @@ final class Exit {
         waiter.waitAny = any;
         waiter.waitOpts = opts;
         w.waiters.add(waiter);
-        throw new StepError(true, waiter.name + " blocks in waitpid(): no child has changed state");
+        w.event(waiter.name, Event.BLOCKS, waiter.name + " blocks in waitpid(): the wait returns later");
+        return BLOCKS;
+    }
+
+    /** waitStep's answer for a wait that blocks: not an errno, the call is still under way. */
+    static final int BLOCKS = -1;
+
+    /**
+     * When a child of the waiter's group running a program ends by itself (its timer), the earliest,
+     * or -1: a blocked wait that nothing but a later step could end.
+     */
+    long programEnds(Task waiter) {
+        long at = -1;
+        for (Task th = waiter.groupLeader; th != null; th = th.nextThread) {
+            for (Task c = th.firstChild; c != null; c = c.nextSibling) {
+                if (c.exitState == Task.ALIVE && c.run == Task.PROG_SLEEP && !c.stopped && !c.traceStopped && (at < 0 || c.busyUntil < at)) at = c.busyUntil;
+            }
+        }
+        return at;
     }
 
     /** do_wait over the children (and tracees) of every thread of the group: 0 done, -1 none ready, -2 ECHILD. */
@@ -302,10 +321,10 @@ final class Exit {
             if (r == -2) {
                 waiter.waitValid = false;
                 waiter.errno = Errno.ECHILD;
-                w.event(waiter.name, "resumed", "waitpid returned ECHILD");
+                w.event(waiter.name, Event.RETURNED, "waitpid returned ECHILD");
             } else {
                 waiter.errno = 0;
-                w.event(waiter.name, "resumed", "waitpid returned " + waiter.waitStatus);
+                w.event(waiter.name, Event.RETURNED, "waitpid returned with status " + waiter.waitStatus);
             }
             w.signal.flushKernelSignals();
             i = -1; // a reap may wake another waiter

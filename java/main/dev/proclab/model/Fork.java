@@ -4,6 +4,7 @@ import static dev.proclab.model.World.*;
 
 import dev.proclab.kernel.CloneFlags;
 import dev.proclab.kernel.Errno;
+import dev.proclab.kernel.Event;
 
 /**
  * kernel/fork.c: copy_process (validity, limits, pid, what is shared or copied), dup_mmap, the children
@@ -222,9 +223,12 @@ final class Fork {
 
     int spawn(Task parent, String child, long cf, int sig) {
         Task old = w.names.get(child);
-        if (old != null && old.exitState != Task.DEAD) throw new StepError(false, "name " + child + " is already bound");
+        if (old != null && old.exitState != Task.DEAD) throw StepError.error("name " + child + " is already bound");
         Object r = copyProcess(parent, cf, sig, false);
-        if (r instanceof Integer e) return e;
+        if (r instanceof Integer e) {
+            w.bind(child, Task.never()); // the name stays, for a process that never was
+            return e;
+        }
         w.bind(child, (Task) r);
         return 0;
     }
@@ -236,7 +240,7 @@ final class Fork {
         if (parent.vforkChild == child) {
             parent.vforkChild = null;
             if (parent.run == Task.VFORK) parent.run = Task.IDLE;
-            w.event(parent.name, "resumed", child.name);
+            w.event(parent.name, Event.RESUMED, child.name);
         }
     }
 }

@@ -51,7 +51,7 @@ final class Memory {
     void touch(Task p, String region, PageRange range, boolean write) {
         Mm m = p.mm;
         int r = m.region(region);
-        if (r < 0) throw new StepError(false, "no region " + region + " in " + p.name);
+        if (r < 0) throw StepError.error("no region " + region + " in " + p.name);
         int[] pte = m.ptes[r];
         int end = range.end(pte.length);
         for (int i = range.start(); i < end; i++) {

@@ -59,11 +59,10 @@ public final class ModelKernel implements Kernel {
             if (err == 0 && ev.isEmpty()) return StepResult.OK;
             return new StepResult(err == 0 ? null : Errno.name(err), List.of(), ev);
         } catch (StepError e) {
-            if (e.timeout) {
-                w.event(step.proc(), "timeout", e.getMessage());
-                return new StepResult(null, List.of(), List.copyOf(w.events));
-            }
-            throw new KernelException(KernelException.Kind.BAD_STEP, step.pos() + ": " + step.action() + ": " + e.getMessage());
+            if (e.kind == StepError.Kind.ERROR)
+                throw new KernelException(KernelException.Kind.BAD_STEP, step.pos() + ": " + step.action() + ": " + e.getMessage());
+            w.event(step.proc(), e.kind == StepError.Kind.BLOCKED ? Event.BLOCKED : Event.NOT_TAKEN, e.getMessage());
+            return new StepResult(null, List.of(), List.copyOf(w.events));
         }
     }
 
@@ -98,7 +97,7 @@ public final class ModelKernel implements Kernel {
     /** The number of a named process in the namespace it lives in (or -1). */
     public long pidOf(String name) {
         Task t = w.names.get(name);
-        return t == null ? -1 : t.nr[t.ns.level];
+        return t == null || t.nr == null ? -1 : t.nr[t.ns.level];
     }
 
     /** Frames in use by every mm of the model (for tests of COW bookkeeping). */

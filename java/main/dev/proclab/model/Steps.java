@@ -36,7 +36,8 @@ final class Steps {
                 try {
                     e = s instanceof Step.Repeat inner ? repeat(inner) : s instanceof Step.Observe ? 0 : doStep(s);
                 } catch (StepError ex) {
-                    e = ex.timeout ? 110 /* ETIMEDOUT */ : Errno.ESRCH;
+                    // counted as the agent counts it: a failure, without an errno of its own
+                    e = 0;
                 }
                 if (e != 0) last = e;
             }
@@ -62,27 +63,44 @@ final class Steps {
     /** The named process, which must exist (bound by an earlier step). */
     Task lookup(String name) {
         Task t = w.names.get(name);
-        if (t == null) throw new StepError(false, "no process named " + name);
+        if (t == null) throw StepError.error("no process named " + name);
         return t;
     }
 
-    /** The process that performs a step: it must be a lab process able to run its command loop. */
+    /**
+     * The process that performs a step, once it can run its command loop: the agent waits for a
+     * hold or spin to end, and for a blocking wait while a child's program still runs (it may end
+     * the wait): so does the model's clock. A process that only a later step could wake (stopped,
+     * in pause(), a vfork parent, in a wait with nothing to end it) takes no step (BLOCKED); nor
+     * does one that has ended or never was (NOT_TAKEN). docs/lab-format.md, "Blocked processes".
+     */
     Task actor(String name, boolean vforkChildOk) {
         Task t = lookup(name);
-        if (t == w.agent) throw new StepError(false, "the agent takes no steps");
-        if (!t.labTask) throw new StepError(false, name + " is not a lab process");
-        if (t.exitState != Task.ALIVE) throw new StepError(false, name + " has exited");
-        if (t.execd) throw new StepError(false, name + " has exec'd another program");
-        if (t.vforkParent != null && !vforkChildOk) throw new StepError(false, name + " is a vfork child: only exit or exec");
-        // the agent waits for a busy process to come back to its command loop: so does the model's clock
-        if ((t.run == Task.HOLD || t.run == Task.SPIN) && t.busyUntil > w.clock && !t.stopped && !t.traceStopped) w.time.advance(t.busyUntil);
-        if (t.exitState != Task.ALIVE) throw new StepError(false, name + " has exited");
-        if (t.traceStopped) throw new StepError(true, name + " is stopped by ptrace (t) and takes no step");
-        if (t.run == Task.VFORK) throw new StepError(true, name + " is blocked in vfork (D) until its child execs or exits");
-        if (t.stopped) throw new StepError(true, name + " is stopped (T) and takes no step");
-        if (t.run == Task.BLOCK) throw new StepError(true, name + " is blocked in pause() until a signal");
-        if (t.run == Task.WAIT) throw new StepError(true, name + " is blocked in waitpid()");
-        return t;
+        if (t == w.agent) throw StepError.error("the agent takes no steps");
+        if (!t.labTask) throw StepError.error(name + " is not a lab process");
+        if (t.never) throw StepError.notTaken(name + " does not exist: the step that was to create it failed");
+        if (t.execd && t.exitState == Task.ALIVE) throw StepError.error(name + " has exec'd another program");
+        if (t.vforkParent != null && !vforkChildOk) throw StepError.error(name + " is a vfork child: only exit or exec");
+        for (;;) {
+            if (t.exitState == Task.DEAD) throw StepError.notTaken(name + " has been reaped");
+            if (t.exitState != Task.ALIVE) throw StepError.notTaken(name + " has ended");
+            if (t.traceStopped) throw StepError.blocked(name + " is stopped by its tracer (t) and takes no step");
+            if (t.stopped) throw StepError.blocked(name + " is stopped (T) and takes no step until it is continued");
+            if (t.run == Task.HOLD || t.run == Task.SPIN) {
+                if (t.busyUntil > w.clock) w.time.advance(t.busyUntil);
+                else t.run = Task.IDLE;
+                continue;
+            }
+            if (t.run == Task.VFORK) throw StepError.blocked(name + " is blocked in vfork (D) until its child execs or exits");
+            if (t.run == Task.BLOCK) throw StepError.blocked(name + " is blocked in pause() until a signal it catches");
+            if (t.run == Task.WAIT) {
+                long wake = w.exit.programEnds(t);
+                if (wake < 0) throw StepError.blocked(name + " is blocked in waitpid(), and none of its children will change state by itself");
+                w.time.advance(wake);
+                continue;
+            }
+            return t;
+        }
     }
 
     int doStep(Step s) {
@@ -107,14 +125,14 @@ final class Steps {
             try {
                 cf = CloneFlags.mask(f.flags());
             } catch (IllegalArgumentException e) {
-                throw new StepError(false, e.getMessage());
+                throw StepError.error(e.getMessage());
             }
             int sig;
             if (f.signal() == null || f.signal().equals("-")) sig = Signals.SIGCHLD;
             else if (f.signal().equals("0") || f.signal().equalsIgnoreCase("none")) sig = 0;
             else {
                 sig = Signals.number(f.signal());
-                if (sig <= 0) throw new StepError(false, "unknown signal " + f.signal());
+                if (sig <= 0) throw StepError.error("unknown signal " + f.signal());
             }
             if ((cf & CloneFlags.THREAD) != 0) sig = -1; // threads have no exit signal
             err = w.fork.spawn(who, f.child(), cf, sig);
@@ -128,6 +146,10 @@ final class Steps {
         } else if (s instanceof Step.Wait wt) {
             who = actor(wt.proc(), false);
             err = w.exit.waitStep(who, wt.target(), wt.options());
+            if (err == Exit.BLOCKS) {
+                err = 0; // its errno and wait are set when the call returns
+                who = null;
+            }
         } else {
             who = actor(s.proc(), false);
             err = simpleStep(who, s);
@@ -155,7 +177,7 @@ final class Steps {
             w.memory.writeVar(p, v.var(), v.value(), true);
         } else if (s instanceof Step.MapRegion m) {
             if (m.pages() <= 0) return Errno.EINVAL;
-            if (p.mm.region(m.region()) >= 0) throw new StepError(false, "region " + m.region() + " is already mapped");
+            if (p.mm.region(m.region()) >= 0) throw StepError.error("region " + m.region() + " is already mapped");
             p.mm.addRegion(m.region(), m.pages()); // do_mmap: one anonymous private VMA
             w.slab[C_VMA]++;
         } else if (s instanceof Step.Touch t) {
@@ -175,7 +197,7 @@ final class Steps {
         } else if (s instanceof Step.Ptrace pt) {
             return w.ptrace.ptrace(p, lookup(pt.target()));
         } else {
-            throw new StepError(false, "unknown step " + s.action());
+            throw StepError.error("unknown step " + s.action());
         }
         return 0;
     }

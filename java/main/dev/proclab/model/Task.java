@@ -23,6 +23,7 @@ final class Task {
     boolean traceStopped;  // ptrace stop (t)
     boolean execd;         // runs another program than the agent
     boolean labTask;       // created by the lab (in the lab's cgroup)
+    boolean never;         // a name whose fork failed: no process, ever
     boolean inCgroup;
     int exitCode;          // encoded wait status of its own exit
     int exitSignal;        // -1 for threads
@@ -55,6 +56,15 @@ final class Task {
     Task waitTarget;
     boolean waitAny;
     int waitOpts;
+
+    /** The record of a name whose creating step failed: it exists nowhere, and stays reaped. */
+    static Task never() {
+        Task t = new Task();
+        t.never = true;
+        t.labTask = true;
+        t.exitState = DEAD;
+        return t;
+    }
 
     /** task->parent: the tracer while traced, else real_parent (who gets SIGCHLD and wait reports). */
     Task parent() {

@@ -116,6 +116,8 @@ public final class AgentConnection implements AutoCloseable {
         String kind = n.path("event").asText();
         String text = n.has("text") ? n.get("text").asText()
                 : n.has("child") ? n.get("child").asText() : n.path("message").asText("");
+        // the tail of a long output: the agent kept its head and tail, and counted what it left out
+        if (n.has("dropped")) text = "[" + n.get("dropped").asLong() + " bytes left out]\n" + text;
         return new Event(n.path("name").asText(null), kind, text);
     }
 

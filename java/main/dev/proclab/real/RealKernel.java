@@ -24,6 +24,8 @@ import java.util.Set;
 /** This machine's kernel, through proclab-agent. Every system call happens in the agent; this class only talks. */
 public final class RealKernel implements Kernel {
     private static final long CALL_TIMEOUT_MS = 15_000;
+    /** How long past the lab's deadline the agent may take to answer (it stops waiting at the deadline itself). */
+    private static final long DEADLINE_SLACK_MS = 700;
 
     private final Path agentPath;
     private AgentConnection agent;
@@ -32,6 +34,8 @@ public final class RealKernel implements Kernel {
     private boolean pidNamespace;
     private java.nio.file.Path cgroup;
     private boolean namesStale;
+    private long deadlineNanos;
+    private boolean hasDeadline;
 
     public RealKernel(Path agentPath) {
         this.agentPath = agentPath;
@@ -43,8 +47,15 @@ public final class RealKernel implements Kernel {
     }
 
     @Override
+    public void deadline(long nanoTime) {
+        deadlineNanos = nanoTime;
+        hasDeadline = true;
+    }
+
+    @Override
     public void begin(Sandbox sandbox) throws KernelException {
         agent = AgentConnection.start(agentPath);
+        if (hasDeadline) call("deadline " + Math.max(1, remainingMs()), new ArrayList<>());
         names.put("agent", agent.hello().path("pid").asLong(), agent.hello().path("pid").asLong());
         pidNamespace = sandbox.pidNamespace();
         if (sandbox.isolated() || sandbox.pidMax() != null) {
@@ -77,15 +88,34 @@ public final class RealKernel implements Kernel {
         long timeout = CALL_TIMEOUT_MS;
         if (step instanceof Step.Repeat r) timeout += (long) r.times() * countSteps(r.steps()) * 5;
         if (step instanceof Step.Pause p) timeout += p.duration().millis();
-        JsonNode r = agent.call(Commands.of(step), timeout, events);
+        JsonNode r = agent.call(Commands.of(step), callTimeout(timeout), events);
+        String proc = step.proc();
         if (r.path("timeout").asBoolean()) {
-            throw new KernelException(KernelException.Kind.TIMEOUT, "step " + step.action() + " did not settle: " + r.path("message").asText());
+            throw new KernelException(KernelException.Kind.TIMEOUT, r.path("budget").asBoolean()
+                    ? r.path("message").asText("the lab's time budget ran out")
+                    : "step " + step.action() + " did not settle: " + r.path("message").asText());
         }
+        if (r.has("note")) events.add(new Event(proc, "note", r.get("note").asText()));
+        if (r.has("taken") && !r.get("taken").asBoolean()) {
+            // the process could not take the step (blocked, or gone): nothing happened, the lab goes on
+            events.add(new Event(proc, r.path("blocked").asBoolean() ? Event.BLOCKED : Event.NOT_TAKEN, r.path("message").asText()));
+            return new StepResult(null, List.of(), events);
+        }
+        if (r.path("blocked").asBoolean()) events.add(new Event(proc, Event.BLOCKS, proc + " blocks in waitpid(): the wait returns later"));
         if (r.has("host_pid") && r.has("name")) bind(r);
         if (step instanceof Step.Repeat) namesStale = true;
         String errno = r.path("ok").asBoolean() ? null : r.path("errno").asText(null);
         if (step instanceof Step.Repeat && errno == null && r.path("failed").asInt() > 0) errno = r.path("errno").asText(null);
         return new StepResult(errno, List.of(), events);
+    }
+
+    private long remainingMs() {
+        return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    }
+
+    /** A call waits no longer than the lab's budget (and a little for the agent's answer); without one, as given. */
+    private long callTimeout(long without) {
+        return hasDeadline ? Math.max(1, remainingMs()) + DEADLINE_SLACK_MS : without;
     }
 
     private static int countSteps(List<Step> steps) {
@@ -106,7 +136,7 @@ public final class RealKernel implements Kernel {
     }
 
     private JsonNode call(String command, List<Event> events) throws KernelException {
-        return agent.call(command, CALL_TIMEOUT_MS, events);
+        return agent.call(command, hasDeadline ? callTimeout(CALL_TIMEOUT_MS) : CALL_TIMEOUT_MS, events);
     }
 
     private List<Observation> observe(Step.Observe o, List<Event> events) throws KernelException {

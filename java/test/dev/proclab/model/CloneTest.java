@@ -159,7 +159,7 @@ class CloneTest {
         l.vfork("main", "kid");
         assertThrows(AssertionError.class, () -> l.fork("kid", "x"));
         var r = l.run(new dev.proclab.kernel.Step.Fork("main", "x", Lab.P));
-        assertEquals("timeout", r.events().get(0).kind());
+        assertEquals("blocked", r.events().get(0).kind());
     }
 
     @Test

@@ -125,7 +125,7 @@ class ExecTimeTest {
         l.block("kid");
         assertEquals("S", l.state("kid"));
         var r = l.run(new Step.Exit("kid", 0, Lab.P));
-        assertEquals("timeout", r.events().get(0).kind());
+        assertEquals("blocked", r.events().get(0).kind());
         l.signal(null, "kid", "SIGUSR1");
         assertEquals("Z", l.state("kid"));
     }

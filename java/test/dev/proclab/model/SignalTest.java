@@ -44,7 +44,7 @@ class SignalTest {
         l.fork("main", "kid");
         l.signal(null, "kid", "SIGSTOP");
         var r = l.run(new Step.Fork("kid", "gk", Lab.P));
-        assertEquals("timeout", r.events().get(0).kind());
+        assertEquals("blocked", r.events().get(0).kind());
         assertEquals(false, l.get("gk", "exists"));
     }
 

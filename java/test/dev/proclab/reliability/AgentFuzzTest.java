@@ -184,8 +184,10 @@ class AgentFuzzTest {
     private JsonNode send(AgentConnection a, long seed, long[] seq, byte[] line) {
         List<Event> events = new ArrayList<>();
         linesSent++;
+        if (Boolean.getBoolean("proclab.fuzz.trace")) System.err.println("SEND " + seed + " " + show(line));
         try {
             JsonNode r = a.callRaw(line, show(line), ANSWER_MS, events);
+            if (Boolean.getBoolean("proclab.fuzz.trace")) System.err.println("FUZZ " + seed + " " + show(line) + " -> " + r);
             seq[0] += events.size() + 1;
             assertEquals(seq[0], r.path("seq").asLong(), "seed " + seed + ": objects before the answer to `" + show(line)
                     + "` (an answer too many, or output that is not JSON)");
