@@ -4,6 +4,7 @@
  * Steps wait through it (WAIT_UNTIL), so nothing blocks the agent. */
 #define _GNU_SOURCE
 #include "agent.h"
+#include "sys.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -41,7 +42,10 @@ void apply_wait(struct task *t, const struct lab_rep *r)
 		struct task *c = task_seen_by(t, r->pid);
 		if (c) {
 			t->wait_name = c->idx;
-			if (!(t->wait_opts & WNOWAIT) && (WIFEXITED(r->status) || WIFSIGNALED(r->status)))
+			/* an exit reported is a reap, but for a tracer that is not the
+			 * parent: the zombie goes back to its parent (ask the kernel) */
+			if (!(t->wait_opts & WNOWAIT) && (WIFEXITED(r->status) || WIFSIGNALED(r->status)) &&
+			    (c->pidfd < 0 || sys_pidfd_vpid(c->pidfd) == -ESRCH))
 				mark_reaped(c);
 		}
 	}

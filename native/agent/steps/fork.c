@@ -32,7 +32,14 @@ static int create(struct ctx *x, struct node *c, int kind)
 		else if ((sig = signal_number(c->argv[4])) < 0)
 			return error(x, "bad signal '%.40s'", c->argv[4]);
 	}
-	TRY(await_actor(x, p, 0));
+	int ready = await_actor(x, p, 0);
+	if (ready == ST_NOT_TAKEN || ready == ST_BLOCKED) {
+		/* no child: the name stays, for a process that never was */
+		struct task *ch = new_task(nm);
+		bind_never(ch);
+		note_created(x, ch);
+	}
+	TRY(ready);
 	int vforkish = kind == 1 || (flags & CLONE_VFORK);
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)

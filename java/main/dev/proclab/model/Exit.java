@@ -30,7 +30,8 @@ final class Exit {
         t.traceStopped = false;
         if (t.run == Task.WAIT) w.waiters.remove(t);
         t.run = Task.IDLE;
-        if (t.ptracer != null) w.ptrace.untrace(t); // __ptrace_unlink (the model lets the real parent see the exit)
+        // a tracee stays traced through its exit: its tracer gets it first (exit_notify, wait_task_zombie)
+        t.ptraceCode = 0;
         w.ptrace.exitPtrace(t);
         // exit_mm, exit_files, exit_fs
         if (t.mm != null) {
@@ -51,7 +52,12 @@ final class Exit {
         // exit_notify → forget_original_parent
         forgetOriginalParent(t);
         t.exitState = Task.ZOMBIE;
-        if (t.isLeader()) {
+        if (t.ptracer != null) {
+            // exit_notify of a tracee: its tracer is told (the exit signal only when it is also the
+            // parent of a lone leader, else SIGCHLD), and it is never autoreaped
+            boolean own = t.isLeader() && s.nrThreads == 1 && t.ptracer.signal == t.realParent.signal;
+            if (!t.isLeader() || s.nrThreads == 1) w.signal.notifyParent(t, own ? t.exitSignal : Signals.SIGCHLD);
+        } else if (t.isLeader()) {
             // a leader with live threads stays a zombie unreported (delay_group_leader)
             if (s.nrThreads == 1 && w.signal.notifyParent(t, t.exitSignal)) releaseTask(t, true);
         } else {
@@ -122,6 +128,7 @@ final class Exit {
     void releaseTask(Task p, boolean notifyLeader) {
         if (p.exitState == Task.DEAD) return;
         if (p.exitState == Task.ALIVE) throw new IllegalStateException("release of a live task");
+        if (p.ptracer != null) w.ptrace.untrace(p); // ptrace_release_task
         w.nprocOf(p.uid)[0]--;
         if (p.inCgroup) w.cgroupCount--;
         w.nrThreads--;
@@ -263,6 +270,12 @@ final class Exit {
                 if (u.ptracer == null || u.ptracer.signal != waiter.signal || u.realParent.signal == waiter.signal) continue;
                 if (!any && u != target) continue;
                 eligible = true;
+                if (u.exitState == Task.ZOMBIE) {
+                    if (u.isLeader() && u.signal.nrThreads > 1) continue; // delay_group_leader
+                    record(waiter, u, exitStatus(u));
+                    if ((opts & WNOWAIT) == 0) w.ptrace.releaseToParent(u);
+                    return 0;
+                }
                 if (u.traceStopped && u.ptraceCode != 0) {
                     record(waiter, u, u.ptraceCode << 8 | 0x7f);
                     if ((opts & WNOWAIT) == 0) u.ptraceCode = 0;
@@ -274,11 +287,17 @@ final class Exit {
     }
 
     /** wait_consider_task: wait_task_zombie, wait_task_stopped, wait_task_continued. */
+    /** What wait_task_zombie reports: group_exit_code after a group exit, else the task's exit_code. */
+    static int exitStatus(Task c) {
+        return c.signal.groupExit ? c.signal.groupExitCode : c.exitCode;
+    }
+
     boolean considerTask(Task waiter, Task c, int opts) {
         if (c.exitState == Task.ZOMBIE) {
             if (c.signal.nrThreads > 1) return false; // delay_group_leader
-            int status = c.signal.groupExit ? c.signal.groupExitCode : c.exitCode;
-            record(waiter, c, status);
+            // a zombie ptracee is only visible to its ptracer; its real parent sees it once released
+            if (c.ptracer != null && c.ptracer.signal != waiter.signal) return false;
+            record(waiter, c, exitStatus(c));
             if ((opts & WNOWAIT) == 0) releaseTask(c, true);
             return true;
         }

@@ -102,10 +102,12 @@ final class ProcFs {
         boolean exists = t != null && t.exitState != Task.DEAD && (lab || t.nr[0] != 0);
         if (f.equals("exists")) return Observation.of(subj, f, exists);
         if (!exists) return Observation.of(subj, f, null);
-        PidNs view = lab ? t.ns : w.hostNs; // a lab process as its namespace sees it; "pid N" as the host sees it
+        // pid-valued fields as the lab's namespace sees them (a nested namespace's init has main as
+        // its parent, not 0); "pid N" subjects as the host sees them; pid itself in its own namespace
+        PidNs view = lab ? w.labNs : w.hostNs;
         Object v;
         switch (f) {
-            case "pid" -> v = (long) t.nr[view.level];
+            case "pid" -> v = (long) t.nr[(lab ? t.ns : w.hostNs).level];
             case "ppid" -> v = t.realParent == null ? 0L : w.pid.pidRef(t.realParent.groupLeader, view);
             case "tgid" -> v = w.pid.pidRef(t.groupLeader, view);
             case "pgid" -> v = w.pid.pidRef(t.groupLeader.pgrp, view);

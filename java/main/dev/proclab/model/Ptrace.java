@@ -4,6 +4,8 @@ import static dev.proclab.model.World.*;
 
 import dev.proclab.kernel.Errno;
 import dev.proclab.kernel.Signals;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * kernel/ptrace.c: ptrace_attach (PTRACE_SEIZE) with PTRACE_INTERRUPT, __ptrace_may_access, exit_ptrace.
@@ -54,10 +56,41 @@ final class Ptrace {
         if (t.signal.stopSig != 0 && t.exitState == Task.ALIVE) t.stopped = true;
     }
 
-    /** exit_ptrace: a tracer's tracees are detached and run again. */
+    /**
+     * exit_ptrace → __ptrace_detach: a tracer's tracees are detached and run again; a zombie among
+     * them goes back to its real parent (told now, or reaped at once when it ignores SIGCHLD), a
+     * zombie thread is released.
+     */
     void exitPtrace(Task tracer) {
         if (tracer.tracees == 0) return;
-        for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask)
-            for (Task u = p; u != null; u = u.nextThread) if (u.ptracer == tracer) untrace(u);
+        List<Task> dead = new ArrayList<>();
+        for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) {
+            for (Task u = p; u != null; u = u.nextThread) {
+                if (u.ptracer != tracer) continue;
+                untrace(u);
+                if (u.exitState != Task.ZOMBIE) continue;
+                boolean gone = !u.isLeader();
+                if (!gone && u.signal.nrThreads == 1) {
+                    if (u.realParent.signal != tracer.signal) gone = w.signal.notifyParent(u, u.exitSignal);
+                    else gone = tracer.sighand.ignores(Signals.SIGCHLD);
+                }
+                if (gone) dead.add(u);
+            }
+        }
+        for (Task u : dead) w.exit.releaseTask(u, true);
+    }
+
+    /**
+     * wait_task_zombie by a tracer that is not the parent (EXIT_TRACE): the tracee is unlinked and
+     * handed to its real parent, which is told and may wait for it in turn (or it is reaped at once
+     * when that parent ignores SIGCHLD). A thread, or the tracer's own child, is released.
+     */
+    void releaseToParent(Task u) {
+        if (!u.isLeader() || u.realParent.signal == u.ptracer.signal) {
+            w.exit.releaseTask(u, true);
+            return;
+        }
+        untrace(u);
+        if (w.signal.notifyParent(u, u.exitSignal)) w.exit.releaseTask(u, true);
     }
 }

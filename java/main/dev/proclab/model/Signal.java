@@ -21,7 +21,7 @@ final class Signal {
     boolean notifyParent(Task t, int sig) {
         Task parent = t.parent(); // tsk->parent: the tracer while traced
         boolean autoreap = false;
-        if (sig == Signals.SIGCHLD && parent.sighand.ignores(Signals.SIGCHLD)) {
+        if (t.ptracer == null && sig == Signals.SIGCHLD && parent.sighand.ignores(Signals.SIGCHLD)) {
             autoreap = true;
             sig = 0;
         }

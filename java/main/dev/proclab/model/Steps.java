@@ -104,6 +104,17 @@ final class Steps {
     }
 
     int doStep(Step s) {
+        try {
+            return takeStep(s);
+        } catch (StepError e) {
+            // a child that a step not taken did not make: its name stays, for a process that never was
+            String child = s instanceof Step.Fork f ? f.child() : s instanceof Step.VFork v ? v.child() : s instanceof Step.Clone c ? c.child() : null;
+            if (child != null && e.kind != StepError.Kind.ERROR && !w.names.containsKey(child)) w.bind(child, Task.never());
+            throw e;
+        }
+    }
+
+    private int takeStep(Step s) {
         if (s instanceof Step.Pause p) {
             w.time.advance(w.clock + p.duration().micros());
             return 0;

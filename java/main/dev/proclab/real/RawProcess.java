@@ -6,6 +6,8 @@ import dev.proclab.kernel.PfFlags;
 import dev.proclab.kernel.WaitStatus;
 import dev.proclab.proc.Children;
 import dev.proclab.proc.PagemapEntry;
+import dev.proclab.proc.ProcFiles;
+import dev.proclab.proc.ProcPaths;
 import dev.proclab.proc.ProcStat;
 import dev.proclab.proc.ProcStatus;
 import java.util.ArrayList;
@@ -69,12 +71,22 @@ final class RawProcess {
         return Observation.of(subject, f, v);
     }
 
-    /** A pid of the agent's (host) view as the lab sees it: a name, 0 outside the lab's namespace, or the number. */
+    /** A pid of the agent's (host) view as the lab sees it: a name, 0 outside the lab's namespace, or its number there. */
     Object pidValue(long hostPid) {
         if (hostPid == 0) return 0L;
         String name = names.byHost(hostPid);
         if (name != null) return pidNamespace && name.equals("agent") ? (Object) 0L : name;
-        return hostPid;
+        return pidNamespace ? labPid(hostPid) : hostPid;
+    }
+
+    /** A process without a lab name, as the lab's namespace (one level below ours) numbers it: its NSpid there, or 0. */
+    private static long labPid(long hostPid) {
+        try {
+            List<Long> ns = ProcStatus.parse(ProcFiles.read(ProcPaths.status(hostPid))).nsPids();
+            return ns.size() > 1 ? ns.get(1) : 0L;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0L; // gone meanwhile: the kernel would no longer name it either
+        }
     }
 
     private List<Object> children() {
