@@ -44,12 +44,13 @@ int get_task(struct ctx *x, const char *w, struct task **t)
 	return ST_OK;
 }
 
-/* What the lab may never ask (the parser refuses it): a step of a process
- * after its exec, or a vfork child's step other than exit and exec. */
+/* What a process cannot do at all: a lab step once it runs another program
+ * (blocked for good), a vfork child's step other than exit and exec (the
+ * lab may never ask it; the parser refuses it). */
 int usable(struct ctx *x, struct task *t, int vfork_ok)
 {
-	if (t->execd && !t->never)
-		return error(x, "%s has exec'd", t->name);
+	if (t->execd && !t->never && !t->dead)
+		return blocked(x, "%s runs another program since its exec and takes no lab step", t->name);
 	if (t->vfork_child && !vfork_ok)
 		return error(x, "%s is a vfork child: it takes only exit or exec", t->name);
 	return ST_OK;

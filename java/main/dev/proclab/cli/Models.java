@@ -8,7 +8,9 @@ import dev.proclab.model.SlabGeometry;
 import dev.proclab.posix.Posix;
 import dev.proclab.proc.ProcFiles;
 import dev.proclab.proc.ProcPaths;
+import dev.proclab.proc.ProcStatus;
 import dev.proclab.proc.SlabInfo;
+import dev.proclab.real.ExecLookup;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.io.IOException;
@@ -31,8 +33,11 @@ final class Models {
             if (pidMax != null) c = c.withHostPidMax(pidMax);
             Integer threadsMax = readInt(ProcPaths.THREADS_MAX);
             if (threadsMax != null) c = c.withThreadsMax(threadsMax);
+            // no Yama (no such file): the classic ptrace rules
             Integer yama = readInt(ProcPaths.YAMA_PTRACE_SCOPE);
-            if (yama != null) c = c.withYamaScope(yama);
+            c = c.withYamaScope(yama != null ? yama : -1);
+            Boolean sysResource = capSysResource();
+            if (sysResource != null) c = c.withCapSysResource(sysResource);
             int euid = Posix.euid();
             if (euid >= 0) c = c.withUid(euid);
             try {
@@ -52,7 +57,24 @@ final class Models {
     static ModelKernel kernel(Lab lab) {
         ModelConfig c = config();
         if (c.uid() != 0 && (lab.needs(Capability.ROOT) || lab.needs(Capability.SETUID))) c = c.withUid(0);
+        // not root: the agent makes a pid namespace inside a user namespace of the lab's own
+        else if (c.uid() != 0 && lab.sandbox().pidNamespace()) c = c.withUserNamespace(true);
+        if (Posix.isLinux()) {
+            Map<String, String> exec = new LinkedHashMap<>();
+            for (var e : lab.execs()) exec.putIfAbsent(e.argv().get(0), ExecLookup.errno(e.argv().get(0)));
+            c = c.withExec(exec);
+        }
         return new ModelKernel(c);
+    }
+
+    /** CAP_SYS_RESOURCE in the effective set of this process (the agent runs with the same): bit 24 of CapEff. */
+    private static Boolean capSysResource() {
+        try {
+            String v = ProcStatus.parse(ProcFiles.read(ProcPaths.SELF_STATUS)).get("CapEff");
+            return v == null ? null : (Long.parseUnsignedLong(v.trim(), 16) >> 24 & 1) == 1;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** This machine's geometry of the caches the model keeps (others are of no use to it). */

@@ -75,6 +75,12 @@ final class RunCommand extends BaseCommand {
             for (LabError err : e.errors()) err().println(err);
             return ExitCodes.BAD_INPUT;
         }
+        List<LabError> blocked = new ArrayList<>();
+        for (Lab lab : labs) blocked.addAll(dev.proclab.compare.DryRun.blockedSteps(lab.file(), lab.steps(), lab.sandbox(), Models.kernel(lab)));
+        if (!blocked.isEmpty()) {
+            for (LabError err : blocked) err().println(err);
+            return ExitCodes.BAD_INPUT;
+        }
         if (timeoutSeconds <= 0) {
             err().println("proclab run: --timeout must be a positive number of seconds");
             return ExitCodes.BAD_INPUT;
@@ -98,6 +104,7 @@ final class RunCommand extends BaseCommand {
                 }
             }
         }
+        if (!modelOnly) warnOfPrograms(labs);
         RunInfo info = machine == null
                 ? new RunInfo(System.getProperty("os.version"), System.getProperty("os.arch"), RealSide.capabilityMap(null))
                 : new RunInfo(machine.release(), machine.machine(), RealSide.capabilityMap(machine));
@@ -134,5 +141,15 @@ final class RunCommand extends BaseCommand {
             broken |= r.failure() != null;
         }
         return broken ? ExitCodes.MACHINE : failed ? ExitCodes.DIFFERS : ExitCodes.OK;
+    }
+
+    /** A lab that is not one of proclab's own runs programs as whoever runs it: say which, before it starts. */
+    private void warnOfPrograms(List<Lab> labs) {
+        var lib = dev.proclab.lab.LabLibrary.standard();
+        for (Lab lab : labs) {
+            if (lib.isOwn(lab) || lab.execs().isEmpty()) continue;
+            err().println("proclab run: " + lab.file() + " runs these programs with your privileges (uid " + Posix.euid() + "):");
+            ExecList.print(lab, err(), "  ");
+        }
     }
 }

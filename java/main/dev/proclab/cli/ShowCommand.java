@@ -51,6 +51,11 @@ final class ShowCommand extends BaseCommand {
         out().println(st.bold("Steps:"));
         int n = 1;
         for (Step s : lab.steps()) out().println(String.format("  %2d  %s", n++, lab.line(s.pos().line()).trim().replaceFirst("^- ", "")));
+        if (!lab.execs().isEmpty()) {
+            out().println();
+            out().println(st.bold("Programs it runs (with your privileges):"));
+            ExecList.print(lab, out(), "  ");
+        }
         out().println();
         out().println("Run it: proclab run " + (file != null ? "--file " + file : lab.id()));
         return ExitCodes.OK;

@@ -225,15 +225,29 @@ public final class LabRunner {
 
     /** A failed step is the lab's error only if no later observe looks at that process's errno. */
     private void warnUnobservedFailures() {
-        for (FailedStep f : failedSteps) {
-            boolean looked = false;
-            for (int j = f.step(); j < steps.size() && !looked; j++) {
-                if (steps.get(j) instanceof Step.Observe o && o.fields().contains("errno") && o.procs().contains(f.proc())) looked = true;
-            }
-            if (!looked) {
-                warnings.add("step " + f.step() + " (" + f.action() + (f.proc() == null ? "" : " in " + f.proc()) + ") failed with "
-                        + f.errno() + " on the " + f.kernel() + " kernel, and no later observe looks at " + (f.proc() == null ? "it" : f.proc() + "'s errno"));
+        // one warning a failed step: said once when both kernels failed it with the same errno
+        Map<Integer, List<FailedStep>> byStep = new LinkedHashMap<>();
+        for (FailedStep f : failedSteps) byStep.computeIfAbsent(f.step(), k -> new ArrayList<>()).add(f);
+        for (List<FailedStep> fs : byStep.values()) {
+            FailedStep f = fs.get(0);
+            boolean same = fs.size() == 2 && java.util.Objects.equals(fs.get(0).errno(), fs.get(1).errno());
+            for (FailedStep g : same ? List.of(f) : fs) {
+                String where = "step " + g.step() + " (" + g.action() + (g.proc() == null ? "" : " in " + g.proc()) + ") failed with "
+                        + g.errno() + (same ? " on both kernels" : " on the " + g.kernel() + " kernel");
+                if (g.proc() == null) {
+                    // a signal the lab sends itself (no sender): no process keeps its errno
+                    warnings.add(where + "; a signal sent without a sender leaves no errno to observe");
+                } else if (!looked(g)) {
+                    warnings.add(where + ", and no later observe looks at " + g.proc() + "'s errno");
+                }
             }
         }
+    }
+
+    private boolean looked(FailedStep f) {
+        for (int j = f.step(); j < steps.size(); j++) {
+            if (steps.get(j) instanceof Step.Observe o && o.fields().contains("errno") && o.procs().contains(f.proc())) return true;
+        }
+        return false;
     }
 }

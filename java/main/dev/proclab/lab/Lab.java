@@ -40,6 +40,20 @@ public record Lab(
         return out;
     }
 
+    /** Every exec step, in order, those inside repeats included: the programs the lab runs. */
+    public List<Step.Exec> execs() {
+        List<Step.Exec> out = new ArrayList<>();
+        collectExecs(steps, out);
+        return out;
+    }
+
+    private static void collectExecs(List<Step> steps, List<Step.Exec> out) {
+        for (Step s : steps) {
+            if (s instanceof Step.Exec e) out.add(e);
+            else if (s instanceof Step.Repeat r) collectExecs(r.steps(), out);
+        }
+    }
+
     /** Whether the real side needs {@code c}. */
     public boolean needs(Capability c) {
         return requires.contains(c);

@@ -55,6 +55,17 @@ public final class LabLibrary {
         return dir;
     }
 
+    /** Whether the lab is one of the library's own: bundled, or a file in its labs directory (not --file). */
+    public boolean isOwn(Lab lab) {
+        if (lab.path() == null) return true;
+        if (dir == null) return false;
+        try {
+            return lab.path().toAbsolutePath().normalize().getParent().equals(dir.toAbsolutePath().normalize());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Every lab id, directory and bundled, sorted. */
     public Set<String> ids() {
         Set<String> ids = new TreeSet<>(dirIds());

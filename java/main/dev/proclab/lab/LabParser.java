@@ -510,15 +510,17 @@ public final class LabParser {
                     if (argvNodes.isEmpty()) throw bail(m.get("argv").pos(), "argv is empty; give at least the program: [ls, -al]");
                     List<String> argv = new ArrayList<>();
                     for (Node a : argvNodes) argv.add(text(a, "each word of argv"));
-                    finish(proc, "has exec'd", pos);
+                    // an exec may fail (ENOENT, EACCES, ENOEXEC) and the process go on: whether it ran is
+                    // the kernel's to say, so later steps are the run's to refuse (DryRun), not the parser's
+                    release(proc);
                     return new Step.Exec(proc, List.copyOf(argv), pos);
                 }
                 case "exit": {
                     String proc = actor(m, name);
                     Node c = m.get("code");
                     long code = integer(c, "code");
-                    if (code < 0 || code > 255) {
-                        throw bail(c.pos(), "exit code " + code + " is outside 0..255 (the parent sees only its low 8 bits)");
+                    if (code < Integer.MIN_VALUE || code > Integer.MAX_VALUE) {
+                        throw bail(c.pos(), "exit code " + code + " is not an int (_exit takes an int; the parent sees its low 8 bits)");
                     }
                     finish(proc, "has exited", pos);
                     return new Step.Exit(proc, (int) code, pos);
@@ -779,9 +781,14 @@ public final class LabParser {
             vforkPos.put(child, pos);
         }
 
-        /** proc exits or execs: it acts no more, and a vfork parent waiting for it goes on. */
+        /** proc exits: it acts no more, and a vfork parent waiting for it goes on. */
         void finish(String proc, String why, Pos pos) {
             gone.put(proc, why + " (at " + pos + ")");
+            release(proc);
+        }
+
+        /** proc exits or execs: a vfork parent waiting for it goes on (the run checks an exec that failed). */
+        void release(String proc) {
             String parent = vforkChild.remove(proc);
             if (parent != null) vforkParent.remove(parent);
         }

@@ -84,6 +84,13 @@ final class Boot {
             // (an unprivileged agent gets its namespace through a user namespace: no capability check here)
             if (w.agent.uid == 0) w.agent.flags |= PF_SUPERPRIV;
             w.main = w.must(w.fork.copyProcess(w.agent, CloneFlags.NEWPID, Signals.SIGCHLD, true));
+            if (w.cfg.userNamespace()) {
+                // the agent was not root: main comes with a user namespace of its own that maps the
+                // agent's uid to 0, so main is root there (and nowhere else)
+                w.main.inUserNs = true;
+                w.main.mappedUid = 0;
+                w.sys.setUidRaw(w.main, 0);
+            }
             w.labNs = w.main.ns;
             if (sandbox.pidMax() != null) w.labNs.pidMax = sandbox.pidMax();
             w.sys.setsid(w.main);

@@ -30,11 +30,15 @@ final class Exec {
 
     /** do_execveat_common → begin_new_exec (de_thread, exec_mmap, unshare sighand/files, comm, flags). */
     int exec(Task p, List<String> argv) {
-        if (argv == null || argv.isEmpty() || argv.get(0).isEmpty()) return 14; // EFAULT: no filename
         // do_execveat_common: PF_NPROC_EXCEEDED left by set_user, still over the limit → EAGAIN
-        if ((p.flags & PF_NPROC_EXCEEDED) != 0 && p.uid != 0 && p.signal.nprocLimit != RLIM_INFINITY
+        if ((p.flags & PF_NPROC_EXCEEDED) != 0 && !p.capable() && p.signal.nprocLimit != RLIM_INFINITY
                 && w.nprocOf(p.uid)[0] > p.signal.nprocLimit) return Errno.EAGAIN;
         p.flags &= ~PF_NPROC_EXCEEDED;
+        // alloc_bprm → do_open_execat, search_binary_handler: the machine says what this name finds
+        // (ENOENT, EACCES, ENOEXEC); a failed exec changes nothing, the process goes on
+        if (argv == null || argv.isEmpty() || argv.get(0).isEmpty()) return Errno.ENOENT;
+        String fails = w.cfg.exec().get(argv.get(0));
+        if (fails != null) return Errno.number(fails);
         // de_thread: the other threads die; a non-leader takes over the leader's pid
         deThread(p);
         // exec_mmap: the old mm is dropped, and with it the vfork parent is released (mm_release)

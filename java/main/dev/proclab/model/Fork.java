@@ -33,14 +33,16 @@ final class Fork {
         // copy_creds + the RLIMIT_NPROC check (is_rlimit_overlimit; not for INIT_USER)
         int[] count = w.nprocOf(cur.uid);
         long lim = cur.signal.nprocLimit;
-        if (cur.uid != 0 && lim != RLIM_INFINITY && count[0] + 1L > lim) return Errno.EAGAIN;
+        if (!cur.capable() && lim != RLIM_INFINITY && count[0] + 1L > lim) return Errno.EAGAIN;
         cur.flags &= ~PF_NPROC_EXCEEDED;
         // data_race(nr_threads >= max_threads)
         if (w.nrThreads >= w.cfg.threadsMax()) return Errno.EAGAIN;
-        // copy_namespaces: CLONE_NEW* (but NEWUSER) need CAP_SYS_ADMIN
+        // copy_namespaces: CLONE_NEW* (but NEWUSER) need CAP_SYS_ADMIN in the user namespace that will
+        // own them: the caller's, or with CLONE_NEWUSER the new one, where the child has every capability
         long nsFlags = CloneFlags.NEWNS | CloneFlags.NEWUTS | CloneFlags.NEWIPC | CloneFlags.NEWPID | CloneFlags.NEWNET | CloneFlags.NEWCGROUP;
-        if ((cf & nsFlags) != 0 && !trusted) {
-            if (cur.uid != 0) return Errno.EPERM;
+        boolean newUser = (cf & CloneFlags.NEWUSER) != 0;
+        if ((cf & nsFlags) != 0 && !trusted && !newUser) {
+            if (!cur.nsCapable()) return Errno.EPERM;
             cur.flags |= PF_SUPERPRIV; // ns_capable succeeded
         }
         // alloc_pid: one number per level, innermost first
@@ -69,6 +71,15 @@ final class Fork {
                 | PF_FORKNOEXEC;
         c.uid = cur.uid;
         c.suid = cur.suid;
+        c.inUserNs = cur.inUserNs;
+        c.nsCaps = cur.nsCaps;
+        c.mappedUid = cur.mappedUid;
+        if (newUser) {
+            // a new user namespace with no map yet: its maker is overflowuid there, with every capability
+            c.inUserNs = c.nsCaps = true;
+            c.uid = c.suid = OVERFLOW_UID;
+            c.mappedUid = -1;
+        }
         c.ns = ns;
         c.nr = nr;
         c.labTask = cur.labTask;

@@ -5,17 +5,24 @@ import java.util.Map;
 
 /**
  * The machine the model pretends to be. Everything the real kernel takes from its machine (memory
- * size → threads_max, sysctls, the uid the lab runs as, slab geometry) is a parameter here, so the
- * model never reads the operating system.
+ * size → threads_max, sysctls, the uid the lab runs as, its capabilities, slab geometry, which
+ * programs exist) is a parameter here, so the model never reads the operating system.
  *
- * @param hostPidMax   pid_max of the initial pid namespace (kernel default 32768; at most 4,194,304)
- * @param threadsMax   kernel.threads-max (the kernel sets it to RAM / (8 * THREAD_SIZE))
- * @param uid          the uid of the agent and so of the lab's processes (0: root)
- * @param yamaScope    kernel.yama.ptrace_scope (0: classic, 1: only descendants without CAP_SYS_PTRACE)
- * @param imageVmas    VMAs of the agent's (and an exec'd program's) image: libs, stack, heap, vdso
- * @param slabs        slab geometry per cache; missing caches take {@link SlabGeometry#DEFAULTS}
+ * @param hostPidMax     pid_max of the initial pid namespace (kernel default 32768; at most 4,194,304)
+ * @param threadsMax     kernel.threads-max (the kernel sets it to RAM / (8 * THREAD_SIZE))
+ * @param uid            the uid of the agent and so of the lab's processes (0: root)
+ * @param yamaScope      kernel.yama.ptrace_scope (0: classic, 1: only descendants without CAP_SYS_PTRACE;
+ *                       -1: no Yama, the classic rules)
+ * @param imageVmas      VMAs of the agent's (and an exec'd program's) image: libs, stack, heap, vdso
+ * @param slabs          slab geometry per cache; missing caches take {@link SlabGeometry#DEFAULTS}
+ * @param userNamespace  a pid-namespace sandbox comes with a user namespace of its own (the agent is not
+ *                       root): main is root there, and only there
+ * @param capSysResource root has CAP_SYS_RESOURCE (raising a hard rlimit needs it; some machines drop it)
+ * @param exec           what execve of a program name answers here: an errno name, or null when it
+ *                       would run (a name missing from the map runs)
  */
-public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope, int imageVmas, Map<String, SlabGeometry> slabs) {
+public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope, int imageVmas, Map<String, SlabGeometry> slabs,
+        boolean userNamespace, boolean capSysResource, Map<String, String> exec) {
     public static final int PID_MAX_DEFAULT = 32768;
     public static final int PID_MAX_LIMIT = 4 * 1024 * 1024;
     /** threads-max of an 8 GiB machine: 8 GiB / (8 * 16 KiB). */
@@ -23,7 +30,7 @@ public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope
     public static final int IMAGE_VMAS_DEFAULT = 24;
 
     public static final ModelConfig DEFAULT =
-            new ModelConfig(PID_MAX_DEFAULT, THREADS_MAX_DEFAULT, 0, 1, IMAGE_VMAS_DEFAULT, Map.of());
+            new ModelConfig(PID_MAX_DEFAULT, THREADS_MAX_DEFAULT, 0, 1, IMAGE_VMAS_DEFAULT, Map.of(), false, true, Map.of());
 
     public ModelConfig {
         if (hostPidMax < 301 || hostPidMax > PID_MAX_LIMIT) throw new IllegalArgumentException("pid_max out of range: " + hostPidMax);
@@ -31,11 +38,15 @@ public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope
         Map<String, SlabGeometry> m = new LinkedHashMap<>(SlabGeometry.DEFAULTS);
         if (slabs != null) m.putAll(slabs);
         slabs = java.util.Collections.unmodifiableMap(m);
+        exec = exec == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(exec));
     }
 
-    public ModelConfig withHostPidMax(int v) { return new ModelConfig(v, threadsMax, uid, yamaScope, imageVmas, slabs); }
-    public ModelConfig withThreadsMax(int v) { return new ModelConfig(hostPidMax, v, uid, yamaScope, imageVmas, slabs); }
-    public ModelConfig withUid(int v) { return new ModelConfig(hostPidMax, threadsMax, v, yamaScope, imageVmas, slabs); }
-    public ModelConfig withYamaScope(int v) { return new ModelConfig(hostPidMax, threadsMax, uid, v, imageVmas, slabs); }
-    public ModelConfig withSlabs(Map<String, SlabGeometry> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, v); }
+    public ModelConfig withHostPidMax(int v) { return new ModelConfig(v, threadsMax, uid, yamaScope, imageVmas, slabs, userNamespace, capSysResource, exec); }
+    public ModelConfig withThreadsMax(int v) { return new ModelConfig(hostPidMax, v, uid, yamaScope, imageVmas, slabs, userNamespace, capSysResource, exec); }
+    public ModelConfig withUid(int v) { return new ModelConfig(hostPidMax, threadsMax, v, yamaScope, imageVmas, slabs, userNamespace, capSysResource, exec); }
+    public ModelConfig withYamaScope(int v) { return new ModelConfig(hostPidMax, threadsMax, uid, v, imageVmas, slabs, userNamespace, capSysResource, exec); }
+    public ModelConfig withSlabs(Map<String, SlabGeometry> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, v, userNamespace, capSysResource, exec); }
+    public ModelConfig withUserNamespace(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, v, capSysResource, exec); }
+    public ModelConfig withCapSysResource(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, userNamespace, v, exec); }
+    public ModelConfig withExec(Map<String, String> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, userNamespace, capSysResource, v); }
 }

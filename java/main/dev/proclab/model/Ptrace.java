@@ -31,7 +31,8 @@ final class Ptrace {
         if (w.cfg.yamaScope() >= 3) return Errno.EPERM;
         if (w.cfg.yamaScope() == 2 || w.cfg.yamaScope() == 1 && !isDescendant(target, tracer)) needCap = true;
         if (needCap) {
-            if (tracer.uid != 0) return Errno.EPERM;
+            // ptrace_has_cap(the target's user namespace, CAP_SYS_PTRACE)
+            if (!(tracer.capable() || tracer.nsCapable() && target.inUserNs)) return Errno.EPERM;
             tracer.flags |= PF_SUPERPRIV;
         }
         target.ptracer = tracer;

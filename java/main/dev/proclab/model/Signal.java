@@ -53,7 +53,8 @@ final class Signal {
             if (!Pid.visible(target, sender.ns)) return Errno.ESRCH;
             // kill_ok_by_cred, else CAP_KILL
             if (sender.uid != target.uid && sender.uid != target.suid && sender.suid != target.uid && sender.suid != target.suid) {
-                if (sender.uid != 0) return Errno.EPERM;
+                // ns_capable(the target's user namespace, CAP_KILL)
+                if (!(sender.capable() || sender.nsCapable() && target.inUserNs)) return Errno.EPERM;
                 sender.flags |= PF_SUPERPRIV;
             }
         }

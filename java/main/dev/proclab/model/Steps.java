@@ -79,7 +79,7 @@ final class Steps {
         if (t == w.agent) throw StepError.error("the agent takes no steps");
         if (!t.labTask) throw StepError.error(name + " is not a lab process");
         if (t.never) throw StepError.notTaken(name + " does not exist: the step that was to create it failed");
-        if (t.execd && t.exitState == Task.ALIVE) throw StepError.error(name + " has exec'd another program");
+        if (t.execd && t.exitState == Task.ALIVE) throw StepError.blocked(name + " runs another program since its exec and takes no lab step");
         if (t.vforkParent != null && !vforkChildOk) throw StepError.error(name + " is a vfork child: only exit or exec");
         for (;;) {
             if (t.exitState == Task.DEAD) throw StepError.notTaken(name + " has been reaped");

@@ -32,7 +32,9 @@ final class Sys {
     /** __sys_setuid + set_user/flag_nproc_exceeded. */
     int setuid(Task p, int uid) {
         if (uid < 0) return Errno.EINVAL;
-        if (p.uid == 0) {
+        // make_kuid: a uid its user namespace does not map is invalid
+        if (p.inUserNs && uid != p.mappedUid) return Errno.EINVAL;
+        if (p.nsCapable()) {
             p.flags |= PF_SUPERPRIV; // ns_capable_setid(CAP_SETUID)
             if (uid != p.uid) {
                 int[] cnt = w.nprocOf(uid);
@@ -58,7 +60,8 @@ final class Sys {
         long oldHard = idx == 6 ? p.signal.nprocLimit : p.signal.rlim == null ? RLIM_INFINITY : p.signal.rlim[idx];
         boolean raise = oldHard != RLIM_INFINITY && (v == RLIM_INFINITY || v > oldHard);
         if (raise) {
-            if (p.uid != 0) return Errno.EPERM;
+            // capable(CAP_SYS_RESOURCE): the initial namespace's root, and only where the machine grants it
+            if (!p.capable() || !w.cfg.capSysResource()) return Errno.EPERM;
             p.flags |= PF_SUPERPRIV;
         }
         if (idx == 6) p.signal.nprocLimit = v;

@@ -16,7 +16,10 @@ final class Task {
     int[] nr;
     PidNs ns;
     int flags;
-    int uid, suid;
+    int uid, suid;         // as its own user namespace sees them
+    boolean inUserNs;      // lives in a user namespace below the initial one
+    boolean nsCaps;        // made that user namespace (CLONE_NEWUSER): all capabilities in it
+    int mappedUid = -1;    // the one uid its user namespace maps (the sandbox maps 0), -1: none
     byte run;
     byte exitState;
     boolean stopped;       // group stop (T)
@@ -69,6 +72,16 @@ final class Task {
     /** task->parent: the tracer while traced, else real_parent (who gets SIGCHLD and wait reports). */
     Task parent() {
         return ptracer != null ? ptracer : realParent;
+    }
+
+    /** capable(): a capability of the initial user namespace, which only its root has. */
+    boolean capable() {
+        return uid == 0 && !inUserNs;
+    }
+
+    /** ns_capable() in its own user namespace: its root, or the task that made it. */
+    boolean nsCapable() {
+        return uid == 0 || nsCaps;
     }
 
     boolean isLeader() {

@@ -47,7 +47,7 @@ public final class TerminalReport {
         }
         for (LabResult.StepEvent e : r.events()) {
             if (!"output".equals(e.event().kind())) continue;
-            for (String l : e.event().text().split("\n")) out.println(style.dim("  step " + e.step() + " " + e.kernel() + " " + e.event().proc() + "| ") + l);
+            for (String l : Text.block(e.event().text()).split("\n")) out.println(style.dim("  step " + e.step() + " " + e.kernel() + " " + e.event().proc() + "| ") + l);
         }
         for (String warn : r.warnings()) out.println(style.verdict(Verdict.SKIPPED, "warning: ") + warn);
         if (r.realSkipped() != null) out.println(style.verdict(Verdict.SKIPPED, "real side skipped: ") + r.realSkipped());

@@ -22,7 +22,7 @@ class PositionsTest {
 
     @Test
     void blockStyleValue() {
-        at(7, 13, "id: p\ntitle: t\nsteps:\n  - fork: {proc: main, child: kid}\n  - exit:\n      proc: kid\n      code: 300\n");
+        at(7, 13, "id: p\ntitle: t\nsteps:\n  - fork: {proc: main, child: kid}\n  - exit:\n      proc: kid\n      code: \"300\"\n");
     }
 
     @Test
