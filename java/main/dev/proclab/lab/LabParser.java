@@ -5,6 +5,7 @@ import dev.proclab.kernel.CloneFlags;
 import dev.proclab.kernel.Duration;
 import dev.proclab.kernel.Errno;
 import dev.proclab.kernel.Fields;
+import dev.proclab.kernel.Limits;
 import dev.proclab.kernel.PageRange;
 import dev.proclab.kernel.PfFlags;
 import dev.proclab.kernel.Pos;
@@ -101,9 +102,9 @@ public final class LabParser {
         return Math.min(perIteration * r.times(), Long.MAX_VALUE / 2);
     }
 
-    public static final int MAX_PAGES = 1 << 20;
-    public static final int MAX_TIMES = 1_000_000;
-    public static final int PID_MAX_MIN = 301, PID_MAX_LIMIT = 4_194_304;
+    public static final int MAX_PAGES = Limits.MAP_PAGES;
+    public static final int MAX_TIMES = Limits.REPEAT_TIMES;
+    public static final int PID_MAX_MIN = 301, PID_MAX_LIMIT = Limits.PID_MAX_LIMIT;
     static final int MAX_ERRORS = 20;
 
     private static final Map<String, List<List<String>>> KEYS = new LinkedHashMap<>();
@@ -410,7 +411,7 @@ public final class LabParser {
             if (m.has("pids_max") && !isNull(m.get("pids_max"))) {
                 Node n = m.get("pids_max");
                 long v = integer(n, "pids_max");
-                if (v < 1 || v > PID_MAX_LIMIT) throw bail(n.pos(), "pids_max must be at least 1; got " + v);
+                if (v < 1 || v > PID_MAX_LIMIT) throw bail(n.pos(), "pids_max must be between 1 and " + PID_MAX_LIMIT + "; got " + v);
                 pidsMax = (int) v;
             }
             return new Sandbox(ns, pidMax, pidsMax);
@@ -510,6 +511,15 @@ public final class LabParser {
                     if (argvNodes.isEmpty()) throw bail(m.get("argv").pos(), "argv is empty; give at least the program: [ls, -al]");
                     List<String> argv = new ArrayList<>();
                     for (Node a : argvNodes) argv.add(text(a, "each word of argv"));
+                    int bytes = 0;
+                    for (String a : argv) bytes += a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+                    if (argv.size() > Limits.ARGV_WORDS || bytes > Limits.ARGV_BYTES) {
+                        throw bail(m.get("argv").pos(), "argv holds " + argv.size() + " words, " + bytes + " bytes; at most "
+                                + Limits.ARGV_WORDS + " words and " + Limits.ARGV_BYTES + " bytes");
+                    }
+                    for (Node a : argvNodes) {
+                        if (text(a, "each word of argv").indexOf('\0') >= 0) throw bail(a.pos(), "a word of argv cannot hold a NUL byte");
+                    }
                     // an exec may fail (ENOENT, EACCES, ENOEXEC) and the process go on: whether it ran is
                     // the kernel's to say, so later steps are the run's to refuse (DryRun), not the parser's
                     release(proc);
@@ -655,6 +665,9 @@ public final class LabParser {
             long times = integer(t, "times");
             if (times < 1) throw bail(t.pos(), "times must be at least 1; got " + times);
             if (times > MAX_TIMES) throw bail(t.pos(), "times must be at most " + MAX_TIMES + "; got " + times);
+            if (repeats.size() >= Limits.REPEAT_DEPTH) {
+                throw bail(pos, "repeats nest at most " + Limits.REPEAT_DEPTH + " deep; this one is " + (repeats.size() + 1) + " deep");
+            }
             repeats.push(times);
             try {
                 long iterations = product();
@@ -703,6 +716,12 @@ public final class LabParser {
             }
             if (name.contains("{i}") && repeats.isEmpty()) {
                 throw bail(n.pos(), "{i} is only expanded inside repeat; " + name + " is outside any repeat");
+            }
+            // {i} becomes at most the innermost repeat's last iteration
+            String longest = repeats.isEmpty() ? name : name.replace("{i}", String.valueOf(repeats.peek() - 1));
+            if (longest.length() > Limits.NAME_BYTES) {
+                throw bail(n.pos(), "process name " + name + " is " + longest.length() + " characters long"
+                        + (longest.equals(name) ? "" : " as " + longest) + "; at most " + Limits.NAME_BYTES);
             }
             return name;
         }
@@ -1267,6 +1286,7 @@ public final class LabParser {
             if (!IDENT.matcher(s).matches()) {
                 throw bail(n.pos(), what + " " + s + " must start with a letter and hold only letters, digits and '_'");
             }
+            if (s.length() > Limits.NAME_BYTES) throw bail(n.pos(), what + " " + s + " is longer than " + Limits.NAME_BYTES + " characters");
             return s;
         }
 

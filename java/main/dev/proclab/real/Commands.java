@@ -28,7 +28,7 @@ final class Commands {
         if (step instanceof Step.Subreaper s) return "subreaper " + s.proc();
         if (step instanceof Step.Ignore s) return "ignore " + s.proc() + " " + s.sig();
         if (step instanceof Step.SetUid s) return "setuid " + s.proc() + " " + s.uid();
-        if (step instanceof Step.Rlimit s) return "rlimit " + s.proc() + " " + s.resource() + " " + s.value();
+        if (step instanceof Step.Rlimit s) return "rlimit " + s.proc() + " " + s.resource() + " " + (s.value() < 0 ? "unlimited" : s.value());
         if (step instanceof Step.Ptrace s) return "ptrace " + s.proc() + " " + s.target();
         if (step instanceof Step.Pause s) return "pause " + s.duration().millis();
         if (step instanceof Step.Repeat s) return "repeat " + s.times() + " { " + body(s.steps()) + " }";
