@@ -41,6 +41,10 @@ final class BenchCommand extends BaseCommand {
 
         @Override
         int execute() throws Exception {
+            if (forks < 1 || rounds < 1) {
+                err().println("proclab bench agent: --forks and --rounds must be at least 1");
+                return ExitCodes.BAD_INPUT;
+            }
             try {
                 new AgentBench(agentOptions.locate(), out()).run(forks, rounds);
                 return ExitCodes.OK;

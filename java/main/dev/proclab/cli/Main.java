@@ -35,7 +35,13 @@ public final class Main implements Callable<Integer> {
             if (System.getenv("PROCLAB_DEBUG") != null) ex.printStackTrace(c.getErr());
             return ExitCodes.MACHINE;
         });
-        return cl.execute(args);
+        int code = cl.execute(args);
+        // a PrintStream keeps its write errors to itself (a full disk, a closed pipe): ask it
+        if (System.out.checkError()) {
+            System.err.println("proclab: the output could not be written (a full disk, or a closed pipe)");
+            return ExitCodes.MACHINE;
+        }
+        return code;
     }
 
     @Override

@@ -89,6 +89,14 @@ final class RunCommand extends BaseCommand {
             err().println("proclab run: name a lab (see `proclab labs`), --all, or --file PATH");
             return ExitCodes.BAD_INPUT;
         }
+        if (html != null) {
+            // say it now, not after the labs ran
+            String why = Reports.unwritable(html);
+            if (why != null) {
+                err().println("proclab run: cannot write the report " + html + ": " + why);
+                return ExitCodes.BAD_INPUT;
+            }
+        }
         Machine machine = null;
         java.nio.file.Path agent = null;
         if (!modelOnly) {

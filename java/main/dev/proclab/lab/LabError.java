@@ -14,6 +14,6 @@ public record LabError(String file, int line, int column, String message) {
     @Override
     public String toString() {
         if (file == null || file.isEmpty()) return located();
-        return file + ":" + located();
+        return file + (line > 0 ? ":" : ": ") + located();
     }
 }

@@ -167,6 +167,15 @@ public final class LabParser {
         return new Reader(text, file, expectedId, null).lab();
     }
 
+    /** Why a file could not be read, in words. */
+    static String why(Path path, IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "there is no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (Files.isDirectory(path)) return "it is a directory";
+        String m = e.getMessage();
+        return m == null || m.equals(path.toString()) ? e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase() : m;
+    }
+
     /** Reads and parses a lab file; its id must equal the file name without {@code .yaml}. */
     public static Lab parseFile(Path path) throws LabException {
         String text;
@@ -175,7 +184,7 @@ public final class LabParser {
         } catch (CharacterCodingException e) {
             throw new LabException(new LabError(path.toString(), 0, 0, "the lab file is not UTF-8 text"));
         } catch (IOException e) {
-            throw new LabException(new LabError(path.toString(), 0, 0, "cannot read the lab file: " + e));
+            throw new LabException(new LabError(path.toString(), 0, 0, "cannot read the lab file: " + why(path, e)));
         }
         return new Reader(text, path.toString(), idOf(path.getFileName().toString()), path).lab();
     }
