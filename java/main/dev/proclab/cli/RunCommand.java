@@ -13,6 +13,7 @@ import dev.proclab.real.Machine;
 import dev.proclab.real.RealKernel;
 import dev.proclab.report.HtmlReport;
 import dev.proclab.report.JsonReport;
+import dev.proclab.report.JunitReport;
 import dev.proclab.report.RunInfo;
 import dev.proclab.report.TerminalReport;
 import java.io.IOException;
@@ -56,6 +57,19 @@ final class RunCommand extends BaseCommand {
             description = "Most iterations a repeat may run outside a sandbox (default 100000).")
     Long repeatCeiling;
 
+    @Option(names = "--step", description = "Stops after each step with the processes alive and shows them; reads a line: empty for the next step, r to run to the end, q to stop.")
+    boolean step;
+
+    @Option(names = "--predict", description = "Before each observe that has an expect, asks you for each expected value, and grades your answers at the end.")
+    boolean predict;
+
+    @Option(names = "--answers", paramLabel = "FILE", split = ",",
+            description = "Grades the predictions in FILE (YAML: 3.kid.state: Z) without asking; several files (or a folder of them) grade a class, one line each.")
+    List<Path> answers = new ArrayList<>();
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also writes the results as JUnit XML, which CI systems read (one test case per row).")
+    Path junit;
+
     @Mixin
     AgentOptions agentOptions;
 
@@ -83,6 +97,13 @@ final class RunCommand extends BaseCommand {
             err().println("proclab run: name a lab (see `proclab labs`), --all, or --file PATH");
             return ExitCodes.BAD_INPUT;
         }
+        Hands hands;
+        try {
+            hands = Hands.of(this, labs);
+        } catch (Hands.BadInput e) {
+            for (String m : e.messages()) err().println(m);
+            return ExitCodes.BAD_INPUT;
+        }
         Machine machine = null;
         java.nio.file.Path agent = null;
         if (!modelOnly) {
@@ -101,23 +122,38 @@ final class RunCommand extends BaseCommand {
         RunInfo info = machine == null
                 ? new RunInfo(System.getProperty("os.version"), System.getProperty("os.arch"), RealSide.capabilityMap(null))
                 : new RunInfo(machine.release(), machine.machine(), RealSide.capabilityMap(machine));
-        TerminalReport table = new TerminalReport(out(), style());
+        TerminalReport table = new TerminalReport(out(), style(), hands.width());
         List<LabResult> results = new ArrayList<>();
         List<HtmlReport.Entry> entries = new ArrayList<>();
+        Progress progress = Progress.of(labs.size() > 1 && !json && !step && !predict, err(), hands.width());
         for (Lab lab : labs) {
             String whyNot = modelOnly ? "--model-only" : RealSide.whyNot(lab, machine);
             Kernel real = whyNot == null ? new RealKernel(agent) : null;
             LabRunner runner = new LabRunner(lab.id(), lab.steps(), lab.sandbox()).withTimeout(java.time.Duration.ofSeconds(timeoutSeconds));
             if (html != null) runner.withTrees();
+            progress.show(results.size(), labs.size(), lab.id());
+            runner.withListener(hands.listener(lab, whyNot));
             LabResult r = runner.run(Models.kernel(lab), real, whyNot);
+            progress.clear();
             results.add(r);
             entries.add(new HtmlReport.Entry(lab, r));
-            if (!json) table.lab(lab.title(), r);
+            if (!json) table.lab(lab, r);
+            if (hands.stopped()) break;
         }
-        if (json) out().println(JsonReport.render(results, info));
+        progress.clear();
+        if (json) out().println(JsonReport.render(results, info, hands.predictionsJson(results)));
         else if (results.size() > 1) {
             out().println(style().bold("summary"));
-            for (LabResult r : results) out().println("  " + table.summary(r));
+            for (LabResult r : results) table.say("  " + table.summary(r), "    ");
+        }
+        if (!json) hands.printScores(results, out(), style());
+        if (junit != null) {
+            try {
+                Files.writeString(junit, JunitReport.render(results, info), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err().println("proclab run: cannot write " + junit + ": " + e.getMessage());
+                return ExitCodes.MACHINE;
+            }
         }
         if (html != null) {
             try {
