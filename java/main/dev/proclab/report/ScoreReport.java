@@ -20,8 +20,10 @@ public final class ScoreReport {
             if (g.right()) continue;
             String head = g.answered() ? "wrong: " + g.row().key() + ": you said " + Values.show(g.answer())
                     : "not answered: " + g.row().key();
-            Wrap.println(out, style.verdict(Verdict.DIFFERS, head) + "; the lab expects " + Values.show(g.row().expected())
-                    + "; the model said " + Values.show(g.model()) + ", the real kernel " + Values.show(g.real()), width, "  ");
+            Object x = g.row().expected();
+            Wrap.println(out, style.verdict(Verdict.DIFFERS, head) + "; the lab expects " + Values.show(x)
+                    + "; model: " + Values.show(TerminalReport.shown(g.model(), x)) + ", real kernel: "
+                    + Values.show(TerminalReport.shown(g.real(), x)), width, "  ");
         }
         out.println("score " + s.right() + "/" + s.total());
     }

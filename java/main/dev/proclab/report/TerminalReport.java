@@ -113,8 +113,8 @@ public final class TerminalReport {
     }
 
     /**
-     * Column widths that fit: each column as wide as its widest cell, then the widest of expected,
-     * model and real given up one column at a time (never below 8), then proc and field.
+     * Column widths that fit: each column as wide as its widest cell, then expected and the model/real
+     * pair give up a column at a time, the wider first (never below 8), then proc and field.
      */
     private int[] widths(List<String[]> cells) {
         int n = HEAD.length;
@@ -136,15 +136,18 @@ public final class TerminalReport {
             }
         }
         int budget = width - 1 - 2 * (n - 1);
-        int[] flex = {EXPECTED, MODEL, REAL};
+        boolean anyMerged = false;
+        for (String[] c : cells) anyMerged |= c[MODEL].equals(c[REAL]);
         while (sum(w) > budget) {
-            int widest = -1;
-            for (int i : flex) if (w[i] > MIN_FLEX && (widest < 0 || w[i] > w[widest])) widest = i;
-            if (widest < 0) {
-                for (int i : new int[] {FIELD, PROC}) if (w[i] > 6 && (widest < 0 || w[i] > w[widest])) widest = i;
-            }
-            if (widest < 0) break; // 40 columns cannot hold less; the caller asks for at least 80
-            w[widest]--;
+            // an agreed value spans model and real: weigh the two as the one cell it is
+            int pair = anyMerged ? w[MODEL] + 2 + w[REAL] : Math.max(w[MODEL], w[REAL]);
+            int shrink = -1;
+            if (w[EXPECTED] > MIN_FLEX && w[EXPECTED] >= pair) shrink = EXPECTED;
+            else if (w[MODEL] > MIN_FLEX || w[REAL] > MIN_FLEX) shrink = w[MODEL] >= w[REAL] ? MODEL : REAL;
+            else if (w[EXPECTED] > MIN_FLEX) shrink = EXPECTED;
+            else if (w[FIELD] > 6 || w[PROC] > 6) shrink = w[FIELD] >= w[PROC] ? FIELD : PROC;
+            if (shrink < 0) break; // nothing left to give; the caller asks for at least 80 columns
+            w[shrink]--;
         }
         return w;
     }

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Text broken into lines that fit a width, between words where it can (after ", " or a blank),
+ * Text broken into lines that fit a width, between words where it can (after a blank, else after - or /),
  * inside a word where it must. Width counts what a terminal shows: colour escapes take none.
  */
 public final class Wrap {
@@ -57,7 +57,7 @@ public final class Wrap {
 
     /** Where to cut so the first part shows at most width characters: after the last blank, else hard. */
     private static int cutAt(String s, int width) {
-        int shown = 0, hard = s.length(), lastBlank = -1;
+        int shown = 0, hard = s.length(), lastBlank = -1, lastBreak = -1;
         for (int i = 0; i < s.length(); ) {
             char c = s.charAt(i);
             if (c == '\u001b') {
@@ -70,11 +70,12 @@ public final class Wrap {
                 break;
             }
             if (c == ' ' && shown > 0) lastBlank = i + 1;
+            else if ((c == '-' || c == '/') && shown > 0 && shown < width) lastBreak = i + 1;
             shown++;
             i += Character.charCount(s.codePointAt(i));
         }
         // a blank right at the cut breaks cleanly too
         if (hard < s.length() && s.charAt(hard) == ' ') return hard;
-        return lastBlank > 0 ? lastBlank : hard;
+        return lastBlank > 0 ? lastBlank : lastBreak > 0 ? lastBreak : hard;
     }
 }
