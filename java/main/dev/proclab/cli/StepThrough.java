@@ -96,7 +96,7 @@ final class StepThrough implements StepListener {
                     : new String[] {name, String.valueOf(l.hostPid()), ppid, l.stateText(), l.comm()});
         }
         out.println("   The real kernel now (host pids, as ps on this machine shows them):");
-        for (String s : columns(rows)) out.println("     " + s);
+        for (String s : dev.proclab.report.Columns.of(rows)) out.println("     " + s);
         List<String> ns = new ArrayList<>();
         for (LiveTasks.Live l : live) if (l.nsPid() != l.hostPid()) ns.add(l.name() + " is " + l.nsPid());
         if (!ns.isEmpty()) out.println("   In the lab's pid namespace " + String.join(", ", ns) + ".");
@@ -152,22 +152,5 @@ final class StepThrough implements StepListener {
         int d = 0;
         for (LiveTasks.Live p = byName.get(l.parent()); p != null && d < 64; p = byName.get(p.parent())) d++;
         return d;
-    }
-
-    /** Left-aligned columns two blanks apart. */
-    static List<String> columns(List<String[]> rows) {
-        int n = rows.get(0).length;
-        int[] w = new int[n];
-        for (String[] r : rows) for (int i = 0; i < n; i++) w[i] = Math.max(w[i], r[i].length());
-        List<String> out = new ArrayList<>();
-        for (String[] r : rows) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < n; i++) {
-                sb.append(r[i]);
-                if (i < n - 1) sb.append(" ".repeat(w[i] - r[i].length() + 2));
-            }
-            out.add(sb.toString());
-        }
-        return out;
     }
 }
