@@ -3,9 +3,6 @@ package dev.proclab.cli;
 import dev.proclab.compare.LabResult;
 import dev.proclab.compare.Predictions;
 import dev.proclab.compare.StepListener;
-import dev.proclab.kernel.Kernel;
-import dev.proclab.kernel.Step;
-import dev.proclab.kernel.StepResult;
 import dev.proclab.lab.AnswerSheet;
 import dev.proclab.lab.Lab;
 import dev.proclab.lab.LabError;
@@ -111,20 +108,7 @@ final class Hands {
     StepListener listener(Lab lab, String whyNot) {
         stepper = run.step ? new StepThrough(lab, run.out(), run.style(), prompter, whyNot) : null;
         predictor = run.predict ? new Predictor(lab, run.out(), run.style(), prompter) : null;
-        if (stepper == null && predictor == null) return null;
-        StepThrough s = stepper;
-        Predictor p = predictor;
-        return new StepListener() {
-            @Override
-            public boolean beforeStep(int number, Step step) {
-                return (p == null || p.beforeStep(number, step)) && (s == null || s.beforeStep(number, step));
-            }
-
-            @Override
-            public boolean afterStep(int number, Step step, StepResult mr, StepResult rr, Kernel mk, Kernel rk) {
-                return (p == null || p.afterStep(number, step, mr, rr, mk, rk)) && (s == null || s.afterStep(number, step, mr, rr, mk, rk));
-            }
-        };
+        return StepListener.both(predictor, stepper);
     }
 
     /** Whether the student stopped the run (q, or the end of the input): no further lab runs. */

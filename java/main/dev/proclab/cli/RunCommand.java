@@ -2,6 +2,8 @@ package dev.proclab.cli;
 
 import dev.proclab.compare.LabResult;
 import dev.proclab.compare.LabRunner;
+import dev.proclab.compare.StepListener;
+import dev.proclab.compare.TreeRecorder;
 import dev.proclab.kernel.Kernel;
 import dev.proclab.kernel.KernelException;
 import dev.proclab.lab.Lab;
@@ -130,13 +132,13 @@ final class RunCommand extends BaseCommand {
             String whyNot = modelOnly ? "--model-only" : RealSide.whyNot(lab, machine);
             Kernel real = whyNot == null ? new RealKernel(agent) : null;
             LabRunner runner = new LabRunner(lab.id(), lab.steps(), lab.sandbox()).withTimeout(java.time.Duration.ofSeconds(timeoutSeconds));
-            if (html != null) runner.withTrees();
+            TreeRecorder trees = html != null ? new TreeRecorder() : null;
             progress.show(results.size(), labs.size(), lab.id());
-            runner.withListener(hands.listener(lab, whyNot));
+            runner.withListener(StepListener.both(trees, hands.listener(lab, whyNot)));
             LabResult r = runner.run(Models.kernel(lab), real, whyNot);
             progress.clear();
             results.add(r);
-            entries.add(new HtmlReport.Entry(lab, r));
+            entries.add(new HtmlReport.Entry(lab, r, trees == null ? List.of() : trees.trees()));
             if (!json) table.lab(lab, r);
             if (hands.stopped()) break;
         }
@@ -158,7 +160,7 @@ final class RunCommand extends BaseCommand {
         if (html != null) {
             try {
                 Files.writeString(html, HtmlReport.render(entries, info), StandardCharsets.UTF_8);
-                if (!json) out().println("HTML report: " + html.toAbsolutePath());
+                if (!json) table.say("HTML report: " + html.toAbsolutePath(), "  ");
             } catch (IOException e) {
                 err().println("proclab run: cannot write " + html + ": " + e.getMessage());
                 return ExitCodes.MACHINE;

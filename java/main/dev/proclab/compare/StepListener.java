@@ -22,4 +22,21 @@ public interface StepListener {
     default boolean afterStep(int number, Step step, StepResult modelResult, StepResult realResult, Kernel modelKernel, Kernel realKernel) {
         return true;
     }
+
+    /** Both listeners, a first; null stands for none. The lab goes on only while both say so. */
+    static StepListener both(StepListener a, StepListener b) {
+        if (a == null) return b;
+        if (b == null) return a;
+        return new StepListener() {
+            @Override
+            public boolean beforeStep(int number, Step step) {
+                return a.beforeStep(number, step) && b.beforeStep(number, step);
+            }
+
+            @Override
+            public boolean afterStep(int number, Step step, StepResult mr, StepResult rr, Kernel mk, Kernel rk) {
+                return a.afterStep(number, step, mr, rr, mk, rk) && b.afterStep(number, step, mr, rr, mk, rk);
+            }
+        };
+    }
 }
