@@ -33,22 +33,23 @@ import picocli.CommandLine.Parameters;
     "Runs labs on the reference model and on this machine's kernel, and compares them field by field.",
     "Exit codes: 0 all rows agree, 1 a row differs or an expectation failed, 2 bad command line or lab file, 3 the machine or agent failed."})
 final class RunCommand extends BaseCommand {
-    @Parameters(paramLabel = "LAB", arity = "0..*", description = "Lab ids (see `proclab labs`).")
+    @Parameters(paramLabel = "LAB", arity = "0..*", completionCandidates = CompletionCommand.LabIds.class,
+            description = "The labs to run, by id (`proclab labs` lists them).")
     List<String> ids = new ArrayList<>();
 
-    @Option(names = "--all", description = "Every lab.")
+    @Option(names = "--all", description = "Runs every lab.")
     boolean all;
 
-    @Option(names = "--file", paramLabel = "PATH", description = "A lab file of your own (repeatable).")
+    @Option(names = "--file", paramLabel = "PATH", description = "Runs a lab file of your own; give it more than once for several.")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = "--model-only", description = "Run only the model (works on any OS).")
+    @Option(names = "--model-only", description = "Runs only the model, which works on any operating system.")
     boolean modelOnly;
 
-    @Option(names = "--json", description = "Print the JSON document of LAB-FORMAT.md instead of the table.")
+    @Option(names = "--json", description = "Prints the JSON document of docs/lab-format.md instead of the table.")
     boolean json;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report with process-tree pictures.")
+    @Option(names = "--html", paramLabel = "FILE", description = "Also writes a self-contained HTML report that steps through each lab with both kernels' process trees.")
     Path html;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
