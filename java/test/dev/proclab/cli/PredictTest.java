@@ -78,6 +78,19 @@ class PredictTest {
         assertEquals(256, p.get("rows").get(2).get("answer").get("status").asInt());
     }
 
+    /** The answer file of docs/lab-format.md is all right for the zombie lab. */
+    @Test
+    void theContractsAnswerExampleScoresFull(@TempDir Path dir) throws Exception {
+        String doc = Files.readString(Path.of(System.getProperty("proclab.home", "."), "docs", "lab-format.md"));
+        int at = doc.indexOf("## Answer files");
+        String yaml = doc.substring(doc.indexOf("```yaml\n", at) + 8, doc.indexOf("```", doc.indexOf("```yaml\n", at) + 8));
+        Path f = dir.resolve("example.yaml");
+        Files.writeString(f, yaml);
+        Cli r = Cli.run("run", "zombie", "--model-only", "--answers", f.toString(), "--no-color");
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().strip().endsWith("score 4/4"), r.out());
+    }
+
     @Test
     void aBrokenAnswerFileIsExitCode2WithItsPlace(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("broken.yaml");
