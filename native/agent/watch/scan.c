@@ -11,7 +11,7 @@
 #include <string.h>
 
 /* the children of every thread of pid, appended to kids */
-static void children_of(pid_t pid, pid_t **kids, int *n, int *cap)
+void children_of(pid_t pid, pid_t **kids, int *n, int *cap)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/task", pid);

@@ -340,30 +340,12 @@ static void kill_tree(void)
 		if (w->pidfd >= 0)
 			sys_pidfd_send_signal(w->pidfd, SIGKILL);
 	}
-	pid_t *stack = NULL;
+	pid_t *kids = NULL;
 	int n = 0, cap = 0;
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", agent_pid, agent_pid);
-	struct sbuf b = {0};
-	if (read_file(path, &b) == 0 && b.p)
-		for (char *p = b.p; *p;) {
-			char *e;
-			long pid = strtol(p, &e, 10);
-			if (e == p)
-				break;
-			if (n == cap) {
-				cap = cap ? cap * 2 : 32;
-				stack = realloc(stack, (size_t)cap * sizeof *stack);
-				if (!stack)
-					abort();
-			}
-			stack[n++] = (pid_t)pid;
-			p = e;
-		}
-	free(b.p);
+	children_of(agent_pid, &kids, &n, &cap);
 	for (int i = 0; i < n; i++)
-		kill(stack[i], SIGKILL);
-	free(stack);
+		kill(kids[i], SIGKILL);
+	free(kids);
 }
 
 static int all_gone(void)
@@ -371,12 +353,11 @@ static int all_gone(void)
 	for (int i = 0; i < nwprocs; i++)
 		if (!wprocs[i].reaped)
 			return 0;
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", agent_pid, agent_pid);
-	struct sbuf b = {0};
-	int empty = read_file(path, &b) == 0 && (!b.p || strspn(b.p, " \n") == b.len);
-	free(b.p);
-	return empty;
+	pid_t *kids = NULL;
+	int n = 0, cap = 0;
+	children_of(agent_pid, &kids, &n, &cap);
+	free(kids);
+	return n == 0;
 }
 
 /* ---------- the command ---------- */

@@ -50,5 +50,7 @@ int cn_drain(int fd);
 
 /* scan.c: the tree by /proc, from the agent (the subreaper) down */
 void scan_tree(int64_t at);
+/* the children of every thread of pid, appended to *kids (grown as needed) */
+void children_of(pid_t pid, pid_t **kids, int *n, int *cap);
 
 #endif

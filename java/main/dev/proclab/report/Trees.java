@@ -66,16 +66,6 @@ public final class Trees {
 
     /** A state letter with its word, as the pictures label it ("Z zombie"). */
     public static String stateWord(String st) {
-        return switch (st) {
-            case "R" -> "R running";
-            case "S" -> "S sleeping";
-            case "D" -> "D uninterruptible";
-            case "T" -> "T stopped";
-            case "t" -> "t traced";
-            case "Z" -> "Z zombie";
-            case "X" -> "X dead";
-            case "I" -> "I idle";
-            default -> st;
-        };
+        return dev.proclab.kernel.States.word(st);
     }
 }

@@ -14,17 +14,17 @@ public final class Wrap {
     /** The characters a terminal shows for {@code s}: code points, without ANSI colour escapes. */
     public static int visible(String s) {
         int n = 0;
-        for (int i = 0; i < s.length(); ) {
-            char c = s.charAt(i);
-            if (c == '\u001b') {
-                int m = s.indexOf('m', i);
-                i = m < 0 ? s.length() : m + 1;
-                continue;
-            }
-            n++;
-            i += Character.charCount(s.codePointAt(i));
-        }
+        for (int i = skip(s, 0); i < s.length(); i = skip(s, i + Character.charCount(s.codePointAt(i)))) n++;
         return n;
+    }
+
+    /** {@code i}, or past the colour escapes that start there. */
+    private static int skip(String s, int i) {
+        while (i < s.length() && s.charAt(i) == '\u001b') {
+            int m = s.indexOf('m', i);
+            i = m < 0 ? s.length() : m + 1;
+        }
+        return i;
     }
 
     /** {@code text} in lines of at most {@code width} visible characters (at least one line). */
@@ -58,13 +58,8 @@ public final class Wrap {
     /** Where to cut so the first part shows at most width characters: after the last blank, else hard. */
     private static int cutAt(String s, int width) {
         int shown = 0, hard = s.length(), lastBlank = -1, lastBreak = -1;
-        for (int i = 0; i < s.length(); ) {
+        for (int i = skip(s, 0); i < s.length(); i = skip(s, i + Character.charCount(s.codePointAt(i)))) {
             char c = s.charAt(i);
-            if (c == '\u001b') {
-                int m = s.indexOf('m', i);
-                i = m < 0 ? s.length() : m + 1;
-                continue;
-            }
             if (shown == width) {
                 hard = i;
                 break;
@@ -72,7 +67,6 @@ public final class Wrap {
             if (c == ' ' && shown > 0) lastBlank = i + 1;
             else if ((c == '-' || c == '/') && shown > 0 && shown < width) lastBreak = i + 1;
             shown++;
-            i += Character.charCount(s.codePointAt(i));
         }
         // a blank right at the cut breaks cleanly too
         if (hard < s.length() && s.charAt(hard) == ' ') return hard;

@@ -130,16 +130,9 @@ public final class Watched {
         return String.format(Locale.ROOT, "%.3f s", us / 1e6);
     }
 
+    /** A state as ps shows it: a zombie is Z <defunct>. */
     public static String stateWord(String st) {
-        return switch (st) {
-            case "R" -> "R running";
-            case "S" -> "S sleeping";
-            case "D" -> "D uninterruptible";
-            case "T" -> "T stopped";
-            case "t" -> "t traced";
-            case "Z" -> "Z <defunct>";
-            default -> st;
-        };
+        return st.equals("Z") ? "Z <defunct>" : dev.proclab.kernel.States.word(st);
     }
 
     /** The live tree now ({@code nowUs}): proclab at the top, the program and adopted orphans below. */
