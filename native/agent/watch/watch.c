@@ -647,6 +647,12 @@ int cmd_watch(struct ctx *x, struct node *c)
 		}
 	}
 	output_flush();
+	if (errp_open) {
+		/* the program ended before we polled for it: did its exec fail? */
+		fcntl(errp[0], F_SETFL, fcntl(errp[0], F_GETFL) | O_NONBLOCK);
+		if (read(errp[0], &exec_err, sizeof exec_err) != (ssize_t)sizeof exec_err)
+			exec_err = 0;
+	}
 	out_fd = -1;
 	close_fd(&master);
 	close_fd(&errp[0]);

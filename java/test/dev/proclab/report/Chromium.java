@@ -122,13 +122,17 @@ final class Chromium implements AutoCloseable {
         return Base64.getDecoder().decode(call("Page.captureScreenshot", JSON.createObjectNode().put("format", "png")).get("data").asText());
     }
 
+    /** Ends the browser and every helper it started (zygotes, crashpad), so that nothing writes in its profile after. */
     @Override
     public void close() throws Exception {
+        java.util.List<ProcessHandle> helpers = process.descendants().toList();
         try {
             ws.abort();
         } finally {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            for (ProcessHandle h : helpers) h.destroyForcibly();
+            for (ProcessHandle h : helpers) h.onExit().get(10, TimeUnit.SECONDS);
         }
     }
 }
