@@ -62,6 +62,7 @@ static const struct verb {
 	{"probe", cmd_probe, F_NOARGS | F_SETTLE},
 	{"hello", cmd_hello, F_NOARGS | F_SETTLE},
 	{"quit", cmd_quit, F_NOARGS | F_SETTLE},
+	{"watch", cmd_watch, 0},
 };
 
 /* A lab process at rest (idle in its command loop, or in hold/block/pause)

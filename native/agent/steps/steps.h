@@ -94,5 +94,7 @@ int cmd_system(struct ctx *x, struct node *c);
 int cmd_slabinfo(struct ctx *x, struct node *c);
 int cmd_names(struct ctx *x, struct node *c);
 int cmd_hello(struct ctx *x, struct node *c);
+/* watch/watch.c: run a program of the user's and report its process tree */
+int cmd_watch(struct ctx *x, struct node *c);
 
 #endif

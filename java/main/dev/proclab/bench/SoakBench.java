@@ -80,6 +80,14 @@ public final class SoakBench {
         this.err = err;
     }
 
+    private java.util.function.BiConsumer<Integer, String> progress = (done, lab) -> {};
+
+    /** Told before each run how many are done and which lab comes (the CLI's progress bar). */
+    public SoakBench onProgress(java.util.function.BiConsumer<Integer, String> p) {
+        progress = p;
+        return this;
+    }
+
     /** Runs {@code runs} labs, prints the figures and the verdict line; returns whether the figures are steady and no run failed. */
     public boolean run(int runs) throws IOException {
         if (runs < 1) throw new IllegalArgumentException("runs must be at least 1");
@@ -94,6 +102,7 @@ public final class SoakBench {
         long t0 = System.nanoTime();
         for (int i = 0; i < runs; i++) {
             Lab lab = mix.get(i % mix.size());
+            progress.accept(i, lab.id());
             long s = System.nanoTime();
             RealKernel real = new RealKernel(agent);
             LabResult r = new LabRunner(lab.id(), lab.steps(), lab.sandbox()).run(model.apply(lab), real, null);

@@ -17,7 +17,7 @@ public final class AgentOptions {
 
     /** A named agent that is not there is a bad command line (exit 2), not a reason to look elsewhere. */
     @Option(names = "--agent", paramLabel = "PATH",
-            description = "The proclab-agent binary to use (else: -Dproclab.agent, $PROCLAB_AGENT, beside the jar, the build tree, the copy in the jar).")
+            description = "Uses this proclab-agent binary; without it proclab looks at -Dproclab.agent, $PROCLAB_AGENT, beside the jar, the build tree, and last the copy in the jar.")
     void agent(Path p) {
         if (!Files.exists(p)) throw new ParameterException(mixee.commandLine(), "--agent " + p + ": there is no such file");
         if (!Files.isRegularFile(p)) throw new ParameterException(mixee.commandLine(), "--agent " + p + ": it is not a file");

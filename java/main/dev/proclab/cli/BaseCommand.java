@@ -14,7 +14,7 @@ abstract class BaseCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--no-color", description = "No colour, even on a terminal (NO_COLOR in the environment does the same).")
+    @Option(names = "--no-color", description = "Prints without colour, even on a terminal; NO_COLOR in the environment does the same.")
     boolean noColor;
 
     PrintStream out() {

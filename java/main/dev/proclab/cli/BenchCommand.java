@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Benchmarks: `agent` (the agent's repeat vs a plain C fork loop), `model` (the reference model's speed and size)"
-        + " and `soak` (many lab runs in one JVM: does anything pile up?).",
+@Command(name = "bench", description = "Runs a benchmark: `agent` (the agent's repeat against a plain C fork loop), `model` (the reference model's speed and size)"
+        + " or `soak` (many lab runs in one JVM, to see whether anything piles up).",
         subcommands = {BenchCommand.Agent.class, BenchCommand.Model.class, BenchCommand.Soak.class})
 final class BenchCommand extends BaseCommand {
     @Override
@@ -30,10 +30,10 @@ final class BenchCommand extends BaseCommand {
         "The agent's `repeat` of fork/exit/wait against proclab-forkloop (plain C fork/_exit/waitpid), alternated in one run,",
         "and the round-trip cost of one observe of a process with a 256-page region. The last line is the ratio."})
     static final class Agent extends BaseCommand {
-        @Option(names = "--forks", defaultValue = "10000", description = "Forks per round (default ${DEFAULT-VALUE}).")
+        @Option(names = "--forks", defaultValue = "10000", description = "Sets the forks of each round (default ${DEFAULT-VALUE}).")
         int forks;
 
-        @Option(names = "--rounds", defaultValue = "5", description = "Rounds; medians are reported (default ${DEFAULT-VALUE}).")
+        @Option(names = "--rounds", defaultValue = "5", description = "Sets the number of rounds, whose medians are reported (default ${DEFAULT-VALUE}).")
         int rounds;
 
         @Mixin
@@ -55,7 +55,7 @@ final class BenchCommand extends BaseCommand {
         }
     }
 
-    @Command(name = "model", description = "fork+exit+wait steps per second, a wrap through PID_MAX_LIMIT, and the heap of 100,000 live tasks.")
+    @Command(name = "model", description = "Measures the model's fork+exit+wait steps per second, a wrap through PID_MAX_LIMIT, and the heap of 100,000 live tasks.")
     static final class Model extends BaseCommand {
         @Override
         int execute() throws Exception {
@@ -69,10 +69,10 @@ final class BenchCommand extends BaseCommand {
         "open file descriptors, heap (after a full GC) and threads after the first run and after the last.",
         "Exit codes: 0 the figures came back and no run failed, 1 a figure moved or a run failed, 2 bad command line, 3 no agent or not Linux."})
     static final class Soak extends BaseCommand {
-        @Option(names = "--runs", defaultValue = "1000", description = "Consecutive lab runs (default ${DEFAULT-VALUE}).")
+        @Option(names = "--runs", defaultValue = "1000", description = "Sets the number of consecutive lab runs (default ${DEFAULT-VALUE}).")
         int runs;
 
-        @Option(names = "--labs", split = ",", paramLabel = "ID", description = "The labs to cycle through (default: every shipped lab but slab, which is slow).")
+        @Option(names = "--labs", split = ",", paramLabel = "ID", description = "Names the labs to cycle through (by default every shipped lab but slab, which is slow).")
         List<String> labs;
 
         @Mixin
@@ -112,7 +112,13 @@ final class BenchCommand extends BaseCommand {
                 err().println("proclab bench soak: no lab whose real side can run here");
                 return ExitCodes.MACHINE;
             }
-            boolean steady = new SoakBench(mix, Models::kernel, agent, out(), err()).run(runs);
+            Progress bar = Progress.of(true, err(), Terminal.width());
+            boolean steady;
+            try {
+                steady = new SoakBench(mix, Models::kernel, agent, out(), err()).onProgress((done, lab) -> bar.show(done, runs, lab)).run(runs);
+            } finally {
+                bar.clear();
+            }
             return steady ? ExitCodes.OK : ExitCodes.DIFFERS;
         }
     }

@@ -2,6 +2,8 @@ package dev.proclab.cli;
 
 import dev.proclab.compare.LabResult;
 import dev.proclab.compare.LabRunner;
+import dev.proclab.compare.StepListener;
+import dev.proclab.compare.TreeRecorder;
 import dev.proclab.kernel.Kernel;
 import dev.proclab.kernel.KernelException;
 import dev.proclab.lab.Lab;
@@ -13,6 +15,7 @@ import dev.proclab.real.Machine;
 import dev.proclab.real.RealKernel;
 import dev.proclab.report.HtmlReport;
 import dev.proclab.report.JsonReport;
+import dev.proclab.report.JunitReport;
 import dev.proclab.report.RunInfo;
 import dev.proclab.report.TerminalReport;
 import java.io.IOException;
@@ -30,22 +33,23 @@ import picocli.CommandLine.Parameters;
     "Runs labs on the reference model and on this machine's kernel, and compares them field by field.",
     "Exit codes: 0 all rows agree, 1 a row differs or an expectation failed, 2 bad command line or lab file, 3 the machine or agent failed."})
 final class RunCommand extends BaseCommand {
-    @Parameters(paramLabel = "LAB", arity = "0..*", description = "Lab ids (see `proclab labs`).")
+    @Parameters(paramLabel = "LAB", arity = "0..*", completionCandidates = CompletionCommand.LabIds.class,
+            description = "The labs to run, by id (`proclab labs` lists them).")
     List<String> ids = new ArrayList<>();
 
-    @Option(names = "--all", description = "Every lab.")
+    @Option(names = "--all", description = "Runs every lab.")
     boolean all;
 
-    @Option(names = "--file", paramLabel = "PATH", description = "A lab file of your own (repeatable).")
+    @Option(names = "--file", paramLabel = "PATH", description = "Runs a lab file of your own; give it more than once for several.")
     List<Path> files = new ArrayList<>();
 
-    @Option(names = "--model-only", description = "Run only the model (works on any OS).")
+    @Option(names = "--model-only", description = "Runs only the model, which works on any operating system.")
     boolean modelOnly;
 
-    @Option(names = "--json", description = "Print the JSON document of LAB-FORMAT.md instead of the table.")
+    @Option(names = "--json", description = "Prints the JSON document of docs/lab-format.md instead of the table.")
     boolean json;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "Also write a self-contained HTML report with process-tree pictures.")
+    @Option(names = "--html", paramLabel = "FILE", description = "Also writes a self-contained HTML report that steps through each lab with both kernels' process trees.")
     Path html;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
@@ -55,6 +59,19 @@ final class RunCommand extends BaseCommand {
     @Option(names = "--repeat-ceiling", paramLabel = "N",
             description = "Most iterations a repeat may run outside a sandbox (default 100000).")
     Long repeatCeiling;
+
+    @Option(names = "--step", description = "Stops after each step with the processes alive and shows them; reads a line: empty for the next step, r to run to the end, q to stop.")
+    boolean step;
+
+    @Option(names = "--predict", description = "Before each observe that has an expect, asks you for each expected value, and grades your answers at the end.")
+    boolean predict;
+
+    @Option(names = "--answers", paramLabel = "FILE", split = ",",
+            description = "Grades the predictions in FILE (YAML: 3.kid.state: Z) without asking; several files (or a folder of them) grade a class, one line each.")
+    List<Path> answers = new ArrayList<>();
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "Also writes the results as JUnit XML, which CI systems read (one test case per row).")
+    Path junit;
 
     @Mixin
     AgentOptions agentOptions;
@@ -97,6 +114,13 @@ final class RunCommand extends BaseCommand {
                 return ExitCodes.BAD_INPUT;
             }
         }
+        Hands hands;
+        try {
+            hands = Hands.of(this, labs);
+        } catch (Hands.BadInput e) {
+            for (String m : e.messages()) err().println(m);
+            return ExitCodes.BAD_INPUT;
+        }
         Machine machine = null;
         java.nio.file.Path agent = null;
         if (!modelOnly) {
@@ -116,28 +140,43 @@ final class RunCommand extends BaseCommand {
         RunInfo info = machine == null
                 ? new RunInfo(System.getProperty("os.version"), System.getProperty("os.arch"), RealSide.capabilityMap(null))
                 : new RunInfo(machine.release(), machine.machine(), RealSide.capabilityMap(machine));
-        TerminalReport table = new TerminalReport(out(), style());
+        TerminalReport table = new TerminalReport(out(), style(), hands.width());
         List<LabResult> results = new ArrayList<>();
         List<HtmlReport.Entry> entries = new ArrayList<>();
+        Progress progress = Progress.of(labs.size() > 1 && !json && !step && !predict, err(), hands.width());
         for (Lab lab : labs) {
             String whyNot = modelOnly ? "--model-only" : RealSide.whyNot(lab, machine);
             Kernel real = whyNot == null ? new RealKernel(agent) : null;
             LabRunner runner = new LabRunner(lab.id(), lab.steps(), lab.sandbox()).withTimeout(java.time.Duration.ofSeconds(timeoutSeconds));
-            if (html != null) runner.withTrees();
+            TreeRecorder trees = html != null ? new TreeRecorder() : null;
+            progress.show(results.size(), labs.size(), lab.id());
+            runner.withListener(StepListener.both(trees, hands.listener(lab, whyNot)));
             LabResult r = runner.run(Models.kernel(lab), real, whyNot);
+            progress.clear();
             results.add(r);
-            entries.add(new HtmlReport.Entry(lab, r));
-            if (!json) table.lab(lab.title(), r);
+            entries.add(new HtmlReport.Entry(lab, r, trees == null ? List.of() : trees.trees()));
+            if (!json) table.lab(lab, r);
+            if (hands.stopped()) break;
         }
-        if (json) out().println(JsonReport.render(results, info));
+        progress.clear();
+        if (json) out().println(JsonReport.render(results, info, hands.predictionsJson(results)));
         else if (results.size() > 1) {
             out().println(style().bold("summary"));
-            for (LabResult r : results) out().println("  " + table.summary(r));
+            for (LabResult r : results) table.say("  " + table.summary(r), "    ");
+        }
+        if (!json) hands.printScores(results, out(), style());
+        if (junit != null) {
+            try {
+                Files.writeString(junit, JunitReport.render(results, info), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err().println("proclab run: cannot write " + junit + ": " + e.getMessage());
+                return ExitCodes.MACHINE;
+            }
         }
         if (html != null) {
             try {
                 Files.writeString(html, HtmlReport.render(entries, info), StandardCharsets.UTF_8);
-                if (!json) out().println("HTML report: " + html.toAbsolutePath());
+                if (!json) table.say("HTML report: " + html.toAbsolutePath(), "  ");
             } catch (IOException e) {
                 err().println("proclab run: cannot write " + html + ": " + e.getMessage());
                 return ExitCodes.MACHINE;

@@ -14,10 +14,11 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "show", description = "Prints a lab's sheet (title, concepts, questions to predict, steps) without running it.")
 final class ShowCommand extends BaseCommand {
-    @Parameters(paramLabel = "LAB", arity = "0..1", description = "A lab id.")
+    @Parameters(paramLabel = "LAB", arity = "0..1", completionCandidates = CompletionCommand.LabIds.class,
+            description = "The lab to show, by id (`proclab labs` lists them).")
     String id;
 
-    @Option(names = "--file", paramLabel = "PATH", description = "A lab file instead of an id.")
+    @Option(names = "--file", paramLabel = "PATH", description = "Shows a lab file of your own instead.")
     Path file;
 
     @Override

@@ -27,6 +27,7 @@ public final class LabRunner {
     private final List<FailedStep> failedSteps = new ArrayList<>();
     private final List<LabResult.Tree> trees = new ArrayList<>();
     private boolean captureTrees;
+    private StepListener listener;
     private long timeoutNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
     private String realSkipped;
     private String failure;
@@ -48,6 +49,12 @@ public final class LabRunner {
     /** Also keep each kernel's process tree after every observe (for the HTML report; costs a few reads). */
     public LabRunner withTrees() {
         captureTrees = true;
+        return this;
+    }
+
+    /** Calls {@code l} around every step (run --step, --predict). */
+    public LabRunner withListener(StepListener l) {
+        listener = l;
         return this;
     }
 
@@ -84,6 +91,12 @@ public final class LabRunner {
                     failure = "the lab ran past its time budget of " + budget() + " before step " + number + " (" + describe(step) + ")";
                     break;
                 }
+                if (listener != null) {
+                    long t0 = System.nanoTime();
+                    boolean go = listener.beforeStep(number, step);
+                    deadline += System.nanoTime() - t0; // looking is not charged to the lab's budget
+                    if (!go) break;
+                }
                 StepResult m;
                 try {
                     m = model.apply(step);
@@ -117,6 +130,12 @@ public final class LabRunner {
                         tree(number, model);
                         if (r != null) tree(number, real);
                     }
+                }
+                if (listener != null) {
+                    long t0 = System.nanoTime();
+                    boolean go = listener.afterStep(number, step, m, r, model, real);
+                    deadline += System.nanoTime() - t0;
+                    if (!go) break;
                 }
             }
             warnUnobservedFailures();

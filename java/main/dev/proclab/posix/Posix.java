@@ -16,6 +16,10 @@ public final class Posix {
         int geteuid();
 
         int getuid();
+
+        int isatty(int fd);
+
+        int ioctl(int fd, com.sun.jna.NativeLong request, byte[] arg);
     }
 
     private static volatile LibC libc;
@@ -54,6 +58,22 @@ public final class Posix {
     public static int euid() {
         return isLinux() ? libc().geteuid() : -1;
     }
+
+    /** Whether file descriptor {@code fd} is a terminal. */
+    public static boolean isatty(int fd) {
+        return isLinux() && libc().isatty(fd) == 1;
+    }
+
+    /** The columns of the terminal on {@code fd} (TIOCGWINSZ), or 0 when it is not one. */
+    public static int terminalColumns(int fd) {
+        if (!isLinux()) return 0;
+        byte[] ws = new byte[8]; // struct winsize: ws_row, ws_col, ws_xpixel, ws_ypixel (unsigned short each)
+        if (libc().ioctl(fd, new com.sun.jna.NativeLong(TIOCGWINSZ), ws) != 0) return 0;
+        return java.nio.ByteBuffer.wrap(ws).order(java.nio.ByteOrder.nativeOrder()).getShort(2) & 0xffff;
+    }
+
+    /** TIOCGWINSZ of asm-generic/ioctls.h (x86, arm, riscv; not alpha, mips, powerpc, sparc). */
+    private static final long TIOCGWINSZ = 0x5413;
 
     public static int uid() {
         return isLinux() ? libc().getuid() : -1;

@@ -112,6 +112,44 @@ public final class AgentConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a command whose events matter as they come (watch): each event goes to {@code onEvent} at
+     * once, on this thread, and the command's result is returned. There is no timeout: the command
+     * runs as long as what it watches; the agent's death ends it too.
+     */
+    public JsonNode stream(String command, java.util.function.Consumer<JsonNode> onEvent) throws KernelException {
+        if (closed) throw new KernelException(KernelException.Kind.AGENT_FAILED, "proclab-agent is closed");
+        int myReq = ++req;
+        send(command);
+        while (true) {
+            JsonNode n = next(1000);
+            if (n == null) continue;
+            if (n == EOF) throw died("during `" + abbreviate(command) + "`");
+            String type = n.path("type").asText();
+            if ("event".equals(type)) {
+                onEvent.accept(n);
+            } else if (("result".equals(type) || "error".equals(type)) && n.path("req").asInt() == myReq) {
+                if ("error".equals(type)) {
+                    throw new KernelException(KernelException.Kind.BAD_STEP,
+                            "proclab-agent refused `" + abbreviate(command) + "`: " + n.path("message").asText());
+                }
+                return n;
+            }
+        }
+    }
+
+    /** Writes one line to the agent and waits for nothing (`stop` during a watch; it is not a command). */
+    public void send(String line) throws KernelException {
+        try {
+            synchronized (stdin) {
+                stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+            }
+        } catch (IOException e) {
+            throw died("while sending `" + abbreviate(line) + "`");
+        }
+    }
+
     private static Event toEvent(JsonNode n) {
         String kind = n.path("event").asText();
         String text = n.has("text") ? n.get("text").asText()

@@ -59,10 +59,19 @@ public final class JsonReport {
     }
 
     public static String render(List<LabResult> results, RunInfo info) {
+        return render(results, info, Map.of());
+    }
+
+    /** As {@link #render(List, RunInfo)}, with more keys for some labs' documents (lab id to keys: predictions). */
+    public static String render(List<LabResult> results, RunInfo info, Map<String, Map<String, Object>> extra) {
         try {
-            if (results.size() == 1) return JSON.writeValueAsString(document(results.get(0), info));
             List<Object> all = new ArrayList<>();
-            for (LabResult r : results) all.add(document(r, info));
+            for (LabResult r : results) {
+                Map<String, Object> doc = document(r, info);
+                doc.putAll(extra.getOrDefault(r.lab(), Map.of()));
+                all.add(doc);
+            }
+            if (all.size() == 1) return JSON.writeValueAsString(all.get(0));
             return JSON.writeValueAsString(all);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write the JSON report", e);

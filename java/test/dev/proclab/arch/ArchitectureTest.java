@@ -29,7 +29,8 @@ class ArchitectureTest {
             "lab", Set.of("dev.proclab.kernel", "com.fasterxml"),
             "real", Set.of("dev.proclab.kernel", "dev.proclab.proc", "dev.proclab.posix", "com.fasterxml"),
             "compare", Set.of("dev.proclab.kernel", "dev.proclab.lab"),
-            "report", Set.of("dev.proclab.kernel", "dev.proclab.compare", "dev.proclab.lab", "com.fasterxml"));
+            "report", Set.of("dev.proclab.kernel", "dev.proclab.compare", "dev.proclab.lab", "com.fasterxml"),
+            "watch", Set.of("dev.proclab.kernel", "com.fasterxml"));
 
     static Stream<String> packages() {
         return ALLOWED.keySet().stream().sorted();

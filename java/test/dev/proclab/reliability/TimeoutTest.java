@@ -51,9 +51,10 @@ class TimeoutTest {
         Cli r = Cli.run("run", "--file", lab.toString(), "--timeout", "2", "--no-color");
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(3, r.exit(), r.out() + r.err());
-        assertTrue(r.out().contains("ran past its time budget of 2 s in " + where), r.out());
+        String out = r.out().replaceAll("\n +", " ");
+        assertTrue(out.contains("ran past its time budget of 2 s in " + where), r.out());
         // the row observed before the step that hung is kept
-        assertTrue(r.out().contains(" 2     kid   state  S"), r.out());
+        assertTrue(out.contains("1 match, 0 differs"), r.out());
         // the budget starts after the probe of the machine; a second of slack, and a little for the JVM's own start
         assertTrue(ms < 2_000 + 1_000 + 700, "stopped within a second of the budget: " + ms + " ms");
         await().atMost(Duration.ofSeconds(3)).until(() -> agentsOfThisJvm().isEmpty());

@@ -83,6 +83,23 @@ class UnprivilegedIT {
         if (Posix.euid() == 0) assertTrue(r.out().contains("real side skipped: needs slabinfo"), "uid 65534 cannot read slabinfo\n" + r.out());
     }
 
+    /** proclab watch as an ordinary user: through the proc connector when the kernel lets users listen, and through /proc. */
+    @Test
+    void watchShowsTheZombieAndItsReapAsAnOrdinaryUser() throws Exception {
+        Path waitpid = Path.of(System.getProperty("proclab.home", "."), "target", "cmake", "bin", "waitpid");
+        assumeTrue(Files.isExecutable(waitpid), "the slides' waitpid is built by CMake: " + waitpid);
+        for (String source : List.of("auto", "proc")) {
+            Result r = asUser("watch", "--json", "--source", source, "--", waitpid.toString(), "1");
+            assertEquals(0, r.exit(), source + ": " + r.out());
+            Matcher exit = Pattern.compile("\\{\"t_us\":\\d+,\"event\":\"exit\",\"pid\":(\\d+),\"ppid\":\\d+,\"state\":\"Z\",\"status\":256,\"code\":1}").matcher(r.out());
+            assertTrue(exit.find(), source + ": an exit to a zombie with status 256\n" + r.out());
+            Matcher reap = Pattern.compile("\"event\":\"reap\",\"pid\":" + exit.group(1) + ",\"ppid\":\\d+,\"status\":256,\"code\":1,\"zombie_us\":(\\d+)").matcher(r.out());
+            assertTrue(reap.find(), source + ": its reap\n" + r.out());
+            assertTrue(Long.parseLong(reap.group(1)) >= 950_000, source + ": a zombie for the parent's sleep: " + reap.group(1));
+            if (source.equals("proc")) assertTrue(r.out().contains("This may miss"), r.out());
+        }
+    }
+
     @Test
     void doctorSaysWhatAnOrdinaryUserMayDo() throws Exception {
         Result r = asUser("doctor", "--no-color");
