@@ -95,6 +95,7 @@ public final class LabRunner {
                     long t0 = System.nanoTime();
                     boolean go = listener.beforeStep(number, step);
                     deadline += System.nanoTime() - t0; // looking is not charged to the lab's budget
+                    moveDeadline(model, real, deadline);
                     if (!go) break;
                 }
                 StepResult m;
@@ -135,6 +136,7 @@ public final class LabRunner {
                     long t0 = System.nanoTime();
                     boolean go = listener.afterStep(number, step, m, r, model, real);
                     deadline += System.nanoTime() - t0;
+                    moveDeadline(model, real, deadline);
                     if (!go) break;
                 }
             }
@@ -144,6 +146,12 @@ public final class LabRunner {
             model.close();
             if (real != null) real.close();
         }
+    }
+
+    /** The kernels that keep the budget themselves (the agent does) hear of time a listener took. */
+    private static void moveDeadline(Kernel model, Kernel real, long deadline) {
+        model.deadline(deadline);
+        if (real != null) real.deadline(deadline);
     }
 
     private String budget() {

@@ -50,6 +50,12 @@ public final class RealKernel implements Kernel {
     public void deadline(long nanoTime) {
         deadlineNanos = nanoTime;
         hasDeadline = true;
+        if (agent == null) return; // said at begin
+        try {
+            call("deadline " + Math.max(1, remainingMs()), new ArrayList<>());
+        } catch (KernelException e) {
+            // the agent is gone: the next step says so
+        }
     }
 
     @Override
