@@ -141,7 +141,7 @@ int cmd_observe_pid(struct ctx *x, struct node *c)
 
 int cmd_sandbox(struct ctx *x, struct node *c)
 {
-	int pidns = 0;
+	int pidns = 0, userns = 0;
 	long pm = 0, px = 0;
 	if (started)
 		return error(x, "sandbox must come before start");
@@ -149,6 +149,8 @@ int cmd_sandbox(struct ctx *x, struct node *c)
 		int64_t v;
 		if (!strcmp(c->argv[i], "pidns"))
 			pidns = 1;
+		else if (!strcmp(c->argv[i], "userns"))
+			userns = 1;
 		else if (!strncmp(c->argv[i], "pid_max=", 8)) {
 			TRY(num_arg(x, c->argv[i] + 8, 1, 4194304, &v, "pid_max"));
 			pm = (long)v;
@@ -156,7 +158,7 @@ int cmd_sandbox(struct ctx *x, struct node *c)
 			TRY(num_arg(x, c->argv[i] + 9, 1, 4194304, &v, "pids_max"));
 			px = (long)v;
 		} else
-			return error(x, "sandbox: unknown part '%.40s' (pidns, pid_max=N, pids_max=N)",
+			return error(x, "sandbox: unknown part '%.40s' (pidns, userns, pid_max=N, pids_max=N)",
 				     c->argv[i]);
 	}
 	if (pm && !pidns)
@@ -168,7 +170,12 @@ int cmd_sandbox(struct ctx *x, struct node *c)
 	pidns_on = 0;
 	sb_pid_max = sb_pids_max = 0;
 	sb_userns = 0;
-	if (pidns && (x->err = try_pidns(0, x->msg, sizeof x->msg)) != 0) {
+	if (userns) {
+		/* asked for: a user namespace of the lab's own (as root, every uid mapped to itself) */
+		if ((x->err = try_pidns(1, x->msg, sizeof x->msg)) != 0)
+			return ST_FAIL;
+		sb_userns = 1;
+	} else if (pidns && (x->err = try_pidns(0, x->msg, sizeof x->msg)) != 0) {
 		char m2[256];
 		if (x->err != EPERM || try_pidns(1, m2, sizeof m2) != 0)
 			return ST_FAIL;
@@ -211,8 +218,8 @@ int cmd_start(struct ctx *x, struct node *c)
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return failed_errno(x, errno);
-	unsigned long nsfl = CLONE_NEWPID | (sb_userns ? CLONE_NEWUSER : 0);
-	pid_t pid = pidns_on ? sys_clone_nostack(nsfl | SIGCHLD) : sys_fork();
+	unsigned long nsfl = (pidns_on ? CLONE_NEWPID : 0) | (sb_userns ? CLONE_NEWUSER : 0);
+	pid_t pid = nsfl ? sys_clone_nostack(nsfl | SIGCHLD) : sys_fork();
 	if (pid < 0) {
 		int e = errno;
 		close(sv[0]);

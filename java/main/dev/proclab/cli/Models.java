@@ -57,8 +57,6 @@ final class Models {
     static ModelKernel kernel(Lab lab) {
         ModelConfig c = config();
         if (c.uid() != 0 && (lab.needs(Capability.ROOT) || lab.needs(Capability.SETUID))) c = c.withUid(0);
-        // not root: the agent makes a pid namespace inside a user namespace of the lab's own
-        else if (c.uid() != 0 && lab.sandbox().pidNamespace()) c = c.withUserNamespace(true);
         if (Posix.isLinux()) {
             Map<String, String> exec = new LinkedHashMap<>();
             for (var e : lab.execs()) exec.putIfAbsent(e.argv().get(0), ExecLookup.errno(e.argv().get(0)));

@@ -50,7 +50,7 @@ public final class LabParser {
     public static final List<String> LAB_KEYS =
             List.of("id", "title", "source", "concepts", "requires", "sandbox", "questions", "steps");
 
-    public static final List<String> SANDBOX_KEYS = List.of("pid_namespace", "pid_max", "pids_max");
+    public static final List<String> SANDBOX_KEYS = List.of("pid_namespace", "pid_max", "pids_max", "user_namespace");
 
     public static final List<String> WAIT_OPTIONS = List.of("WNOHANG", "WUNTRACED", "WCONTINUED", "WNOWAIT");
 
@@ -174,6 +174,14 @@ public final class LabParser {
         if (Files.isDirectory(path)) return "it is a directory";
         String m = e.getMessage();
         return m == null || m.equals(path.toString()) ? e.getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase() : m;
+    }
+
+    static boolean changesUid(List<Step> steps) {
+        for (Step s : steps) {
+            if (s instanceof Step.SetUid) return true;
+            if (s instanceof Step.Repeat r && changesUid(r.steps())) return true;
+        }
+        return false;
     }
 
     /** Reads and parses a lab file; its id must equal the file name without {@code .yaml}. */
@@ -304,6 +312,9 @@ public final class LabParser {
                 sorted.sort(Comparator.comparingInt(LabError::line).thenComparingInt(LabError::column));
                 throw new LabException(sorted);
             }
+            // a lab that changes uid counts processes by uid (RLIMIT_NPROC): in a user namespace of its
+            // own those counts are the lab's alone, whatever else runs on the machine (another run)
+            if (changesUid(steps)) sandbox = sandbox.withUserNamespace(true);
             return new Lab(id, title, source, concepts, requires, sandbox, questions, steps, file, path, text);
         }
 
@@ -403,6 +414,7 @@ public final class LabParser {
                 if (!SANDBOX_KEYS.contains(k.key())) throw unknownKey(k, "sandbox", SANDBOX_KEYS);
             }
             boolean ns = m.has("pid_namespace") && bool(m.get("pid_namespace"), "pid_namespace");
+            boolean userns = m.has("user_namespace") && bool(m.get("user_namespace"), "user_namespace");
             Integer pidMax = null, pidsMax = null;
             if (m.has("pid_max") && !isNull(m.get("pid_max"))) {
                 Node n = m.get("pid_max");
@@ -423,7 +435,7 @@ public final class LabParser {
                 if (v < 1 || v > PID_MAX_LIMIT) throw bail(n.pos(), "pids_max must be between 1 and " + PID_MAX_LIMIT + "; got " + v);
                 pidsMax = (int) v;
             }
-            return new Sandbox(ns, pidMax, pidsMax);
+            return new Sandbox(ns, pidMax, pidsMax, userns);
         }
 
         // ---------------------------------------------------------------- steps

@@ -84,19 +84,23 @@ final class Boot {
             // (an unprivileged agent gets its namespace through a user namespace: no capability check here)
             if (w.agent.uid == 0) w.agent.flags |= PF_SUPERPRIV;
             w.main = w.must(w.fork.copyProcess(w.agent, CloneFlags.NEWPID, Signals.SIGCHLD, true));
-            if (w.cfg.userNamespace()) {
-                // the agent was not root: main comes with a user namespace of its own that maps the
-                // agent's uid to 0, so main is root there (and nowhere else)
-                w.main.inUserNs = true;
-                w.main.mappedUid = 0;
-                w.sys.setUidRaw(w.main, 0);
-            }
+
             w.labNs = w.main.ns;
             if (sandbox.pidMax() != null) w.labNs.pidMax = sandbox.pidMax();
             w.sys.setsid(w.main);
         } else {
             w.labNs = w.hostNs; // pid_max without a namespace: the host's is never written, so it is ignored
             w.main = w.must(w.fork.copyProcess(w.agent, 0, Signals.SIGCHLD, false));
+        }
+        // not root, a pid namespace comes inside a user namespace of the lab's own (the agent asks for it)
+        if (sandbox.userNamespace() || sandbox.pidNamespace() && w.cfg.uid() != 0) {
+            w.main.inUserNs = true;
+            if (w.cfg.uid() == 0) {
+                w.main.mappedUid = ALL_UIDS; // root maps every uid to itself: main stays root, setuid works
+            } else {
+                w.main.mappedUid = 0; // the agent's uid is 0 there: main is root there, and nowhere else
+                w.sys.setUidRaw(w.main, 0);
+            }
         }
         // the agent starts main as `proclab-agent --lab` (fork, then execve of itself, for a small fresh
         // image): main has exec'd, so it has no PF_FORKNOEXEC; its own children will

@@ -33,7 +33,8 @@ final class Fork {
         // copy_creds + the RLIMIT_NPROC check (is_rlimit_overlimit; not for INIT_USER)
         int[] count = w.nprocOf(cur.uid);
         long lim = cur.signal.nprocLimit;
-        if (!cur.capable() && lim != RLIM_INFINITY && count[0] + 1L > lim) return Errno.EAGAIN;
+        // is_rlimit_overlimit, unless the real user is INIT_USER (or capable(CAP_SYS_RESOURCE/ADMIN))
+        if (!cur.initUser() && !cur.capable() && lim != RLIM_INFINITY && count[0] + 1L > lim) return Errno.EAGAIN;
         cur.flags &= ~PF_NPROC_EXCEEDED;
         // data_race(nr_threads >= max_threads)
         if (w.nrThreads >= w.cfg.threadsMax()) return Errno.EAGAIN;

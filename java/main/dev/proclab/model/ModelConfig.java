@@ -15,14 +15,12 @@ import java.util.Map;
  *                       -1: no Yama, the classic rules)
  * @param imageVmas      VMAs of the agent's (and an exec'd program's) image: libs, stack, heap, vdso
  * @param slabs          slab geometry per cache; missing caches take {@link SlabGeometry#DEFAULTS}
- * @param userNamespace  a pid-namespace sandbox comes with a user namespace of its own (the agent is not
- *                       root): main is root there, and only there
  * @param capSysResource root has CAP_SYS_RESOURCE (raising a hard rlimit needs it; some machines drop it)
  * @param exec           what execve of a program name answers here: an errno name, or null when it
  *                       would run (a name missing from the map runs)
  */
 public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope, int imageVmas, Map<String, SlabGeometry> slabs,
-        boolean userNamespace, boolean capSysResource, Map<String, String> exec) {
+        boolean capSysResource, Map<String, String> exec) {
     public static final int PID_MAX_DEFAULT = 32768;
     public static final int PID_MAX_LIMIT = 4 * 1024 * 1024;
     /** threads-max of an 8 GiB machine: 8 GiB / (8 * 16 KiB). */
@@ -30,7 +28,7 @@ public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope
     public static final int IMAGE_VMAS_DEFAULT = 24;
 
     public static final ModelConfig DEFAULT =
-            new ModelConfig(PID_MAX_DEFAULT, THREADS_MAX_DEFAULT, 0, 1, IMAGE_VMAS_DEFAULT, Map.of(), false, true, Map.of());
+            new ModelConfig(PID_MAX_DEFAULT, THREADS_MAX_DEFAULT, 0, 1, IMAGE_VMAS_DEFAULT, Map.of(), true, Map.of());
 
     public ModelConfig {
         if (hostPidMax < 301 || hostPidMax > PID_MAX_LIMIT) throw new IllegalArgumentException("pid_max out of range: " + hostPidMax);
@@ -41,12 +39,11 @@ public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope
         exec = exec == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(exec));
     }
 
-    public ModelConfig withHostPidMax(int v) { return new ModelConfig(v, threadsMax, uid, yamaScope, imageVmas, slabs, userNamespace, capSysResource, exec); }
-    public ModelConfig withThreadsMax(int v) { return new ModelConfig(hostPidMax, v, uid, yamaScope, imageVmas, slabs, userNamespace, capSysResource, exec); }
-    public ModelConfig withUid(int v) { return new ModelConfig(hostPidMax, threadsMax, v, yamaScope, imageVmas, slabs, userNamespace, capSysResource, exec); }
-    public ModelConfig withYamaScope(int v) { return new ModelConfig(hostPidMax, threadsMax, uid, v, imageVmas, slabs, userNamespace, capSysResource, exec); }
-    public ModelConfig withSlabs(Map<String, SlabGeometry> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, v, userNamespace, capSysResource, exec); }
-    public ModelConfig withUserNamespace(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, v, capSysResource, exec); }
-    public ModelConfig withCapSysResource(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, userNamespace, v, exec); }
-    public ModelConfig withExec(Map<String, String> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, userNamespace, capSysResource, v); }
+    public ModelConfig withHostPidMax(int v) { return new ModelConfig(v, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec); }
+    public ModelConfig withThreadsMax(int v) { return new ModelConfig(hostPidMax, v, uid, yamaScope, imageVmas, slabs, capSysResource, exec); }
+    public ModelConfig withUid(int v) { return new ModelConfig(hostPidMax, threadsMax, v, yamaScope, imageVmas, slabs, capSysResource, exec); }
+    public ModelConfig withYamaScope(int v) { return new ModelConfig(hostPidMax, threadsMax, uid, v, imageVmas, slabs, capSysResource, exec); }
+    public ModelConfig withSlabs(Map<String, SlabGeometry> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, v, capSysResource, exec); }
+    public ModelConfig withCapSysResource(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, v, exec); }
+    public ModelConfig withExec(Map<String, String> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, v); }
 }

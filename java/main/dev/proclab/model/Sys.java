@@ -33,7 +33,7 @@ final class Sys {
     int setuid(Task p, int uid) {
         if (uid < 0) return Errno.EINVAL;
         // make_kuid: a uid its user namespace does not map is invalid
-        if (p.inUserNs && uid != p.mappedUid) return Errno.EINVAL;
+        if (p.inUserNs && p.mappedUid != ALL_UIDS && uid != p.mappedUid) return Errno.EINVAL;
         if (p.nsCapable()) {
             p.flags |= PF_SUPERPRIV; // ns_capable_setid(CAP_SETUID)
             if (uid != p.uid) {

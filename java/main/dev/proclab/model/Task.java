@@ -19,7 +19,7 @@ final class Task {
     int uid, suid;         // as its own user namespace sees them
     boolean inUserNs;      // lives in a user namespace below the initial one
     boolean nsCaps;        // made that user namespace (CLONE_NEWUSER): all capabilities in it
-    int mappedUid = -1;    // the one uid its user namespace maps (the sandbox maps 0), -1: none
+    int mappedUid = -1;    // the one uid its user namespace maps (0), -1 none, -2 all (World.ALL_UIDS)
     byte run;
     byte exitState;
     boolean stopped;       // group stop (T)
@@ -77,6 +77,11 @@ final class Task {
     /** capable(): a capability of the initial user namespace, which only its root has. */
     boolean capable() {
         return uid == 0 && !inUserNs;
+    }
+
+    /** INIT_USER: the machine's root user, in whatever namespace (a namespace mapping every uid to itself). */
+    boolean initUser() {
+        return uid == 0 && (!inUserNs || mappedUid == World.ALL_UIDS);
     }
 
     /** ns_capable() in its own user namespace: its root, or the task that made it. */

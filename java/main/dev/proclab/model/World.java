@@ -29,6 +29,7 @@ final class World {
     static final long RLIM_INFINITY = -1;
     static final int NR_OPEN = 1048576;
     static final int OVERFLOW_UID = 65534; // what an unmapped id reads as (/proc/sys/kernel/overflowuid)
+    static final int ALL_UIDS = -2;        // a user namespace that maps every uid to itself
 
     // slab caches the model keeps
     static final String[] CACHES = {"task_struct", "mm_struct", "signal_cache", "sighand_cache", "files_cache",

@@ -64,9 +64,10 @@ public final class RealKernel implements Kernel {
         if (hasDeadline) call("deadline " + Math.max(1, remainingMs()), new ArrayList<>());
         names.put("agent", agent.hello().path("pid").asLong(), agent.hello().path("pid").asLong());
         pidNamespace = sandbox.pidNamespace();
-        if (sandbox.isolated() || sandbox.pidMax() != null) {
+        if (sandbox.isolated() || sandbox.pidMax() != null || sandbox.userNamespace()) {
             StringBuilder cmd = new StringBuilder("sandbox");
             if (sandbox.pidNamespace()) cmd.append(" pidns");
+            if (sandbox.userNamespace()) cmd.append(" userns");
             if (sandbox.pidMax() != null) cmd.append(" pid_max=").append(sandbox.pidMax());
             if (sandbox.pidsMax() != null) cmd.append(" pids_max=").append(sandbox.pidsMax());
             JsonNode r = call(cmd.toString(), new ArrayList<>());
