@@ -67,6 +67,7 @@ final class Exec {
         p.comm = base.length() > 15 ? base.substring(0, 15) : base;
         p.flags = (p.flags & ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NOFREEZE | PF_NO_SETAFFINITY)) | PF_RANDOMIZE;
         p.execd = true;
+        p.selfExecId++;
         w.programs.runProgram(p, base, argv);
         return 0;
     }
@@ -116,6 +117,11 @@ final class Exec {
         p.realParent = parent;
         // the old leader (a zombie since zap) goes without a notification
         leader.exitSignal = -1;
+        // names follow the pid: the process its parent knows keeps the leader's name (it has the leader's
+        // pid), and the thread's name goes with its old tid, released with the old leader
+        String processName = leader.name, threadName = p.name;
+        if (processName != null) w.bind(processName, p);
+        if (threadName != null) w.bind(threadName, leader);
         w.exit.releaseTask(leader, false);
     }
 }

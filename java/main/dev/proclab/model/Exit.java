@@ -26,6 +26,7 @@ final class Exit {
         t.flags |= PF_EXITING; // exit_signals
         Sig s = t.signal;
         s.live--;
+        if (s.live == 0) s.lastExitCode = code; // the group's status is its last thread's (a leader that left first included)
         t.stopped = false;
         t.traceStopped = false;
         if (t.run == Task.WAIT) w.waiters.remove(t);
@@ -289,18 +290,19 @@ final class Exit {
     /** wait_consider_task: wait_task_zombie, wait_task_stopped, wait_task_continued. */
     /** What wait_task_zombie reports: group_exit_code after a group exit, else the task's exit_code. */
     static int exitStatus(Task c) {
-        return c.signal.groupExit ? c.signal.groupExitCode : c.exitCode;
+        return c.signal.groupExit ? c.signal.groupExitCode : c.signal.live == 0 ? c.signal.lastExitCode : c.exitCode;
     }
 
     boolean considerTask(Task waiter, Task c, int opts) {
-        if (c.exitState == Task.ZOMBIE) {
-            if (c.signal.nrThreads > 1) return false; // delay_group_leader
+        if (c.exitState == Task.ZOMBIE && c.signal.nrThreads == 1) {
             // a zombie ptracee is only visible to its ptracer; its real parent sees it once released
             if (c.ptracer != null && c.ptracer.signal != waiter.signal) return false;
             record(waiter, c, exitStatus(c));
             if ((opts & WNOWAIT) == 0) releaseTask(c, true);
             return true;
         }
+        // wait_consider_task: a zombie leader whose threads live (delay_group_leader) is not reaped,
+        // but the group's stop and continue are still reported through it
         if (c.ptracer != null && c.ptracer.signal == waiter.signal && c.traceStopped && c.ptraceCode != 0) {
             record(waiter, c, c.ptraceCode << 8 | 0x7f);
             if ((opts & WNOWAIT) == 0) c.ptraceCode = 0;

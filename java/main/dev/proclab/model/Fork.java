@@ -84,6 +84,8 @@ final class Fork {
         c.ns = ns;
         c.nr = nr;
         c.labTask = cur.labTask;
+        c.selfExecId = cur.selfExecId;
+        c.parentExecId = cur.selfExecId;
         c.inCgroup = inCg;
         c.pidRefs = 1;
         c.run = Task.IDLE;

@@ -8,6 +8,7 @@ final class Sig {
     boolean unkillable;      // SIGNAL_UNKILLABLE: the init of a pid namespace
     boolean groupExit;       // SIGNAL_GROUP_EXIT
     int groupExitCode;
+    int lastExitCode;        // the exit code of the group's last thread to exit (what wait reports then)
     long nprocLimit;         // RLIMIT_NPROC (soft = hard here)
     long[] rlim;             // other rlimits, lazily
     int stopSig;             // group stop in effect with this signal

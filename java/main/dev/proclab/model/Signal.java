@@ -20,6 +20,8 @@ final class Signal {
     /** do_notify_parent: signal the parent; true when the child is to be autoreaped (SIGCHLD ignored). */
     boolean notifyParent(Task t, int sig) {
         Task parent = t.parent(); // tsk->parent: the tracer while traced
+        // a parent that exec'd since the fork (self_exec_id moved) gets SIGCHLD, not the signal it asked for
+        if (sig > 0 && sig != Signals.SIGCHLD && t.parentExecId != parent.selfExecId) sig = Signals.SIGCHLD;
         boolean autoreap = false;
         if (t.ptracer == null && sig == Signals.SIGCHLD && parent.sighand.ignores(Signals.SIGCHLD)) {
             autoreap = true;
@@ -75,14 +77,15 @@ final class Signal {
         Sig s = t.signal;
         if (s.live == 0) return; // a zombie: nothing to do
         boolean ignored = t.sighand.ignores(sig);
+        // prepare_signal runs before sig_task_ignored: SIGCONT resumes a stopped group, an unkillable init too
+        if (sig == Signals.SIGCONT) {
+            doContinue(t);
+            return;
+        }
         // sig_task_ignored: an unkillable init takes only SIGKILL/SIGSTOP, and only from an ancestor namespace
         if (s.unkillable && !ignored && !(force && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP))) return;
         if (sig == Signals.SIGKILL) {
             w.exit.groupExit(t, Signals.SIGKILL);
-            return;
-        }
-        if (sig == Signals.SIGCONT) {
-            doContinue(t); // prepare_signal: SIGCONT resumes even when ignored
             return;
         }
         if (isStopSignal(sig)) {

@@ -30,6 +30,8 @@ final class Task {
     boolean inCgroup;
     int exitCode;          // encoded wait status of its own exit
     int exitSignal;        // -1 for threads
+    int selfExecId;        // bumped by each exec (self_exec_id)
+    int parentExecId;      // the parent's self_exec_id when this task was forked (parent_exec_id)
     int errno;             // of the last step
     long busyUntil;        // model clock (us) when HOLD/SPIN/PROG_SLEEP ends
     long minflt;

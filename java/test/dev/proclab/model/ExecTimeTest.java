@@ -87,13 +87,16 @@ class ExecTimeTest {
         l.fork("main", "p");
         l.clone("p", "t", CloneTest.THREAD, null);
         l.exec("t", "sleep", "10");
-        assertEquals(2L, l.get("t", "pid"));
-        assertEquals(1L, l.get("t", "threads"));
-        assertEquals("main", l.get("t", "ppid"));
-        assertEquals(false, l.get("p", "exists"));
-        assertEquals(List.of("t"), l.get("main", "children"));
-        l.signal(null, "t", "SIGKILL");
-        l.waitFor("main", "t");
+        // the exec'ing thread takes the leader's pid (exchange_tids): the process keeps the name its
+        // parent knows, p; the thread's own tid went with the old leader
+        assertEquals(2L, l.get("p", "pid"));
+        assertEquals(1L, l.get("p", "threads"));
+        assertEquals("sleep", l.get("p", "comm"));
+        assertEquals("main", l.get("p", "ppid"));
+        assertEquals(false, l.get("t", "exists"));
+        assertEquals(List.of("p"), l.get("main", "children"));
+        l.signal(null, "p", "SIGKILL");
+        l.waitFor("main", "p");
         assertEquals(9L, l.status("main"));
     }
 
