@@ -86,7 +86,11 @@ final class Boot {
             w.main = w.must(w.fork.copyProcess(w.agent, CloneFlags.NEWPID, Signals.SIGCHLD, true));
 
             w.labNs = w.main.ns;
-            if (sandbox.pidMax() != null) w.labNs.pidMax = sandbox.pidMax();
+            if (sandbox.pidMax() != null) {
+                // main writes /proc/sys/kernel/pid_max from inside: ns_capable(CAP_SYS_ADMIN) succeeds
+                w.labNs.pidMax = sandbox.pidMax();
+                w.main.flags |= PF_SUPERPRIV;
+            }
             w.sys.setsid(w.main);
         } else {
             w.labNs = w.hostNs; // pid_max without a namespace: the host's is never written, so it is ignored

@@ -23,7 +23,8 @@ final class Exit {
     /** do_exit for one task (SYS_exit); {@code code} is already the wait status (exit code << 8, or the signal). */
     void doExit(Task t, int code) {
         if (t.exitState != Task.ALIVE) return;
-        t.flags |= PF_EXITING; // exit_signals
+        // exit_signals; coredump_task_exit (PF_POSTCOREDUMP, dumping or not); do_exit's PF_NOFREEZE
+        t.flags |= PF_EXITING | PF_POSTCOREDUMP | PF_NOFREEZE;
         Sig s = t.signal;
         s.live--;
         if (s.live == 0) s.lastExitCode = code; // the group's status is its last thread's (a leader that left first included)
