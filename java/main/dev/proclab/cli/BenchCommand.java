@@ -93,6 +93,7 @@ final class BenchCommand extends BaseCommand {
             try {
                 agent = agentOptions.locate();
                 machine = Machine.probe(agent);
+                Models.learn(machine);
             } catch (AgentLocator.AgentNotFoundException | KernelException e) {
                 err().println("proclab bench soak: " + e.getMessage());
                 return ExitCodes.MACHINE;

@@ -25,6 +25,12 @@ final class Models {
 
     private Models() {}
 
+    /** What the agent found out about this machine (the probe): the model is told, never guesses. */
+    static synchronized void learn(dev.proclab.real.Machine machine) {
+        Boolean zero = machine == null ? null : machine.fact("read_fault_zero_page");
+        if (zero != null) config = config().withReadFaultZeroPage(zero);
+    }
+
     static synchronized ModelConfig config() {
         if (config != null) return config;
         ModelConfig c = ModelConfig.DEFAULT;

@@ -130,6 +130,7 @@ final class RunCommand extends BaseCommand {
                 try {
                     agent = agentOptions.locate();
                     machine = Machine.probe(agent);
+                    Models.learn(machine);
                 } catch (AgentLocator.AgentNotFoundException | KernelException e) {
                     err().println("proclab run: " + e.getMessage());
                     return ExitCodes.MACHINE;

@@ -57,9 +57,14 @@ final class Memory {
         for (int i = range.start(); i < end; i++) {
             if (write) writeFault(p, pte, i);
             else if (pte[i] == Mm.PTE_NONE) {
-                // do_anonymous_page, read: map the shared zero page (a minor fault)
-                pte[i] = Mm.PTE_ZERO;
-                p.minflt++;
+                // do_anonymous_page, read: the shared zero page (a minor fault); where this machine maps an
+                // ordinary page of its own instead, a new writable frame, as a write would
+                if (w.cfg.readFaultZeroPage()) {
+                    pte[i] = Mm.PTE_ZERO;
+                    p.minflt++;
+                } else {
+                    writeFault(p, pte, i);
+                }
             }
         }
     }

@@ -18,9 +18,11 @@ import java.util.Map;
  * @param capSysResource root has CAP_SYS_RESOURCE (raising a hard rlimit needs it; some machines drop it)
  * @param exec           what execve of a program name answers here: an errno name, or null when it
  *                       would run (a name missing from the map runs)
+ * @param readFaultZeroPage a read of never-written anonymous memory maps the shared zero page (the book;
+ *                       false: an ordinary page of its own, as some kernels do)
  */
 public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope, int imageVmas, Map<String, SlabGeometry> slabs,
-        boolean capSysResource, Map<String, String> exec) {
+        boolean capSysResource, Map<String, String> exec, boolean readFaultZeroPage) {
     public static final int PID_MAX_DEFAULT = 32768;
     public static final int PID_MAX_LIMIT = 4 * 1024 * 1024;
     /** threads-max of an 8 GiB machine: 8 GiB / (8 * 16 KiB). */
@@ -28,7 +30,7 @@ public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope
     public static final int IMAGE_VMAS_DEFAULT = 24;
 
     public static final ModelConfig DEFAULT =
-            new ModelConfig(PID_MAX_DEFAULT, THREADS_MAX_DEFAULT, 0, 1, IMAGE_VMAS_DEFAULT, Map.of(), true, Map.of());
+            new ModelConfig(PID_MAX_DEFAULT, THREADS_MAX_DEFAULT, 0, 1, IMAGE_VMAS_DEFAULT, Map.of(), true, Map.of(), true);
 
     public ModelConfig {
         if (hostPidMax < 301 || hostPidMax > PID_MAX_LIMIT) throw new IllegalArgumentException("pid_max out of range: " + hostPidMax);
@@ -39,11 +41,12 @@ public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope
         exec = exec == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(exec));
     }
 
-    public ModelConfig withHostPidMax(int v) { return new ModelConfig(v, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec); }
-    public ModelConfig withThreadsMax(int v) { return new ModelConfig(hostPidMax, v, uid, yamaScope, imageVmas, slabs, capSysResource, exec); }
-    public ModelConfig withUid(int v) { return new ModelConfig(hostPidMax, threadsMax, v, yamaScope, imageVmas, slabs, capSysResource, exec); }
-    public ModelConfig withYamaScope(int v) { return new ModelConfig(hostPidMax, threadsMax, uid, v, imageVmas, slabs, capSysResource, exec); }
-    public ModelConfig withSlabs(Map<String, SlabGeometry> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, v, capSysResource, exec); }
-    public ModelConfig withCapSysResource(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, v, exec); }
-    public ModelConfig withExec(Map<String, String> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, v); }
+    public ModelConfig withHostPidMax(int v) { return new ModelConfig(v, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage); }
+    public ModelConfig withThreadsMax(int v) { return new ModelConfig(hostPidMax, v, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage); }
+    public ModelConfig withUid(int v) { return new ModelConfig(hostPidMax, threadsMax, v, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage); }
+    public ModelConfig withYamaScope(int v) { return new ModelConfig(hostPidMax, threadsMax, uid, v, imageVmas, slabs, capSysResource, exec, readFaultZeroPage); }
+    public ModelConfig withSlabs(Map<String, SlabGeometry> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, v, capSysResource, exec, readFaultZeroPage); }
+    public ModelConfig withCapSysResource(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, v, exec, readFaultZeroPage); }
+    public ModelConfig withExec(Map<String, String> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, v, readFaultZeroPage); }
+    public ModelConfig withReadFaultZeroPage(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, v); }
 }

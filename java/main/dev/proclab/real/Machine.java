@@ -10,8 +10,20 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Map;
 
-/** This machine as the real side sees it: kernel release, architecture, and each capability, found out by the agent trying it. */
-public record Machine(String release, String machine, Map<Capability, Probe> capabilities) {
+/**
+ * This machine as the real side sees it: kernel release, architecture, each capability (found out by
+ * the agent trying it), and facts the model is told (read_fault_zero_page: whether a read of
+ * never-written anonymous memory maps the shared zero page).
+ */
+public record Machine(String release, String machine, Map<Capability, Probe> capabilities, Map<String, Boolean> facts) {
+    public Machine(String release, String machine, Map<Capability, Probe> capabilities) {
+        this(release, machine, capabilities, Map.of());
+    }
+
+    /** A fact the agent found out, or null when it did not. */
+    public Boolean fact(String name) {
+        return facts.get(name);
+    }
 
     public boolean has(Capability c) {
         Probe p = capabilities.get(c);
@@ -41,7 +53,9 @@ public record Machine(String release, String machine, Map<Capability, Probe> cap
                 caps.put(cap, p == null ? new Probe(false, "the agent did not probe it")
                         : new Probe(p.path("ok").asBoolean(), p.path("how").asText("")));
             }
-            return new Machine(hello.path("release").asText(), hello.path("machine").asText(), caps);
+            Map<String, Boolean> facts = new java.util.LinkedHashMap<>();
+            r.path("facts").fields().forEachRemaining(e -> facts.put(e.getKey(), e.getValue().asBoolean()));
+            return new Machine(hello.path("release").asText(), hello.path("machine").asText(), caps, Map.copyOf(facts));
         }
     }
 }
