@@ -247,7 +247,8 @@ final class Exit {
         long at = -1;
         for (Task th = waiter.groupLeader; th != null; th = th.nextThread) {
             for (Task c = th.firstChild; c != null; c = c.nextSibling) {
-                if (c.exitState == Task.ALIVE && c.run == Task.PROG_SLEEP && !c.stopped && !c.traceStopped && (at < 0 || c.busyUntil < at)) at = c.busyUntil;
+                if (c.exitState == Task.ALIVE && c.run == Task.PROG_SLEEP && c.busyUntil != Long.MAX_VALUE && !c.stopped
+                        && !c.traceStopped && (at < 0 || c.busyUntil < at)) at = c.busyUntil;
             }
         }
         return at;

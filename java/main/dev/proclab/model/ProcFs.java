@@ -90,15 +90,22 @@ final class ProcFs {
         };
     }
 
+    private static final java.util.Set<String> KNOWN_OF_A_PROGRAM = java.util.Set.of("comm", "pid", "tgid", "ppid");
+
     Observation procField(String subj, Task t, String f, boolean lab) {
         if (!Fields.isProcessField(f)) return Observation.skip(subj, f, "unknown field " + f);
         if (lab && (f.equals("errno") || f.equals("wait"))) {
             if (t == null) return Observation.of(subj, f, null);
             if (f.equals("errno")) return Observation.of(subj, f, t.errno == 0 ? null : Errno.name(t.errno));
             if (!t.waitValid) return Observation.of(subj, f, null);
+            if (t.waitTask != null && t.waitTask.unmodelled != null) return Observation.skip(subj, f, t.waitTask.unmodelled);
             Object pid = t.waitTask == null ? (Object) 0L : w.pid.pidRef(t.waitTask, t.ns);
             return Observation.of(subj, f, WaitStatus.decode(pid, t.waitStatus));
         }
+        // a program the model does not know: what it certainly has (its name, its pid, its parent while
+        // the lab has not reaped it) is said; how it runs and ends is not
+        if (t != null && t.unmodelled != null && (t.exitState == Task.DEAD || !KNOWN_OF_A_PROGRAM.contains(f)))
+            return Observation.skip(subj, f, t.unmodelled);
         boolean exists = t != null && t.exitState != Task.DEAD && (lab || t.nr[0] != 0);
         if (f.equals("exists")) return Observation.of(subj, f, exists);
         if (!exists) return Observation.of(subj, f, null);

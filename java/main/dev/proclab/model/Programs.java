@@ -6,7 +6,11 @@ import dev.proclab.kernel.WaitStatus;
 import java.util.List;
 
 /**
- * What an exec'd program does, since the model runs none (docs/model.md, "exec"): the model's own rule.
+ * What an exec'd program does. The model runs no program, so it knows only a small table of them,
+ * as their man pages and the lab's surroundings say (stdin is /dev/null): true, false, echo, sleep,
+ * cat without operands, ls of / or ., and sh -c "exit N". Any other program is not modelled: the
+ * model lets it end at once, and says that its rows (its state, its wait status) are not known,
+ * rather than guess a value.
  */
 final class Programs {
     private final World w;
@@ -15,43 +19,68 @@ final class Programs {
         this.w = w;
     }
 
-    /**
-     * What an exec'd program does (the model's rule, see docs/model.md): sleep N sleeps N seconds of
-     * lab time then exits 0; false exits 1; sh -c "exit N" exits N; sh -c "sleep N" sleeps; any other
-     * program runs to completion at once and exits 0.
-     */
     void runProgram(Task p, String base, List<String> argv) {
-        if ((base.equals("sh") || base.equals("bash") || base.equals("dash")) && argv.size() >= 3 && argv.get(1).equals("-c")) {
-            String[] words = argv.get(2).trim().split("\\s+");
-            if (words.length == 2 && words[0].equals("exit")) {
-                try {
+        switch (base) {
+            case "true", "echo" -> w.exit.doExit(p, WaitStatus.exited(0));
+            case "false" -> w.exit.doExit(p, WaitStatus.exited(1));
+            case "sleep" -> sleep(p, argv.subList(1, argv.size()));
+            // stdin is /dev/null: cat reads its end at once
+            case "cat" -> {
+                if (argv.size() == 1) w.exit.doExit(p, WaitStatus.exited(0));
+                else unknown(p, base);
+            }
+            case "ls" -> {
+                boolean known = true;
+                for (String a : argv.subList(1, argv.size())) known &= a.startsWith("-") || a.equals("/") || a.equals(".");
+                if (known) w.exit.doExit(p, WaitStatus.exited(0));
+                else unknown(p, base);
+            }
+            case "sh", "bash", "dash" -> {
+                // exit N of a number 0 or more is N & 255 in every shell; others differ (dash: 2, bash: N & 255)
+                String[] words = argv.size() == 3 && argv.get(1).equals("-c") ? argv.get(2).trim().split("\\s+") : new String[0];
+                if (words.length == 2 && words[0].equals("exit") && words[1].matches("\\d{1,9}")) {
                     w.exit.doExit(p, WaitStatus.exited(Integer.parseInt(words[1])));
-                    return;
-                } catch (NumberFormatException e) {
-                    // fall through
+                } else {
+                    unknown(p, base + " -c");
                 }
             }
-            if (words.length >= 1 && words[0].equals("sleep")) {
-                base = "sleep";
-                argv = List.of(words);
-            }
+            default -> unknown(p, base);
         }
-        if (base.equals("sleep")) {
-            long us = argv.size() > 1 ? parseSleep(argv.get(1)) : -1;
-            if (us >= 0) {
-                p.run = Task.PROG_SLEEP;
-                p.busyUntil = w.clock + us;
-                w.timed.add(new Timer(p.busyUntil, p));
+    }
+
+    /** GNU sleep: the sum of its operands (s, m, h, d suffixes); none or a bad one exits 1; infinity sleeps for ever. */
+    private void sleep(Task p, List<String> operands) {
+        long us = 0;
+        boolean forever = false;
+        for (String o : operands) {
+            if (o.equals("infinity") || o.equals("inf")) {
+                forever = true;
+                continue;
+            }
+            long v = parseSleep(o);
+            if (v < 0) {
+                w.exit.doExit(p, WaitStatus.exited(1));
                 return;
             }
+            us += v;
+        }
+        if (operands.isEmpty()) {
             w.exit.doExit(p, WaitStatus.exited(1)); // sleep: missing operand
             return;
         }
-        if (base.equals("pause") || base.equals("cat") && argv.size() == 1) {
-            p.run = Task.BLOCK;
-            return;
-        }
-        w.exit.doExit(p, WaitStatus.exited(base.equals("false") ? 1 : 0));
+        p.run = Task.PROG_SLEEP;
+        p.busyUntil = forever ? Long.MAX_VALUE : w.clock + us;
+        if (!forever) w.timed.add(new Timer(p.busyUntil, p));
+    }
+
+    /**
+     * A program outside the table: the model lets it end at once, as most commands do, but what it
+     * does and how it ends are not the model's to say: the rows that depend on it are skipped.
+     */
+    private void unknown(Task p, String what) {
+        p.unmodelled = "what " + what + " does is not modelled (the model knows true, false, echo, sleep, cat and ls of / or ., "
+                + "sh -c 'exit N')";
+        w.exit.doExit(p, WaitStatus.exited(0));
     }
 
     static long parseSleep(String s) {
@@ -62,8 +91,9 @@ final class Programs {
                 mult *= last == 'm' ? 60 : last == 'h' ? 3600 : last == 'd' ? 86400 : 1;
                 s = s.substring(0, s.length() - 1);
             }
+            if (!s.matches("\\d+(\\.\\d+)?|\\.\\d+")) return -1;
             double v = Double.parseDouble(s);
-            return v < 0 ? -1 : (long) (v * mult);
+            return (long) (v * mult);
         } catch (NumberFormatException e) {
             return -1;
         }

@@ -27,6 +27,7 @@ final class Task {
     boolean execd;         // runs another program than the agent
     boolean labTask;       // created by the lab (in the lab's cgroup)
     boolean never;         // a name whose fork failed: no process, ever
+    String unmodelled;     // it runs a program the model does not know: why its rows are skipped
     boolean inCgroup;
     int exitCode;          // encoded wait status of its own exit
     int exitSignal;        // -1 for threads
