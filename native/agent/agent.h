@@ -163,6 +163,12 @@ int at_rest(pid_t host_pid, int64_t quiet_ns);
  * by itself: it runs, or it is a program (not a lab process at rest) */
 int children_may_change(pid_t host_pid);
 
+/* workdir.c: the lab's private working directory */
+extern char lab_dir[512];    /* "" when it could not be made: the lab runs where the agent does */
+extern char user_cwd[4096];  /* where the agent was started: relative program paths are taken from it */
+int workdir_make(void);
+void workdir_remove(void);
+
 /* sandbox.c */
 int cgroup_create(long pids_max, char *path, size_t pathlen, char *msg, size_t msglen);
 int cgroup_add(const char *path, pid_t pid);

@@ -16,6 +16,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -123,10 +124,33 @@ static ssize_t recv_cmd(int sock, struct lab_cmd *c, int *fd)
 
 /* execve of argv[0], searched in PATH as execvp does, but without execvp's
  * retry through /bin/sh on ENOEXEC: the lab sees the kernel's errno. */
+/* The directory the user ran proclab from: lab processes run in the lab's
+ * private directory (workdir.c), but a relative program path means what it
+ * would mean to the user. Per address space, like everything here. */
+static char home_dir[4096];
+
+/* execve, a relative path taken from home_dir */
+static void exec_at(const char *path, char **argv)
+{
+	if (path[0] == '/' || !home_dir[0]) {
+		execve(path, argv, environ);
+		return;
+	}
+	int d = open(home_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (d < 0) {
+		execve(path, argv, environ);
+		return;
+	}
+	syscall(SYS_execveat, d, path, argv, environ, 0);
+	int e = errno;
+	close(d);
+	errno = e;
+}
+
 static int exec_path(char **argv)
 {
 	if (strchr(argv[0], '/')) {
-		execve(argv[0], argv, environ);
+		exec_at(argv[0], argv);
 		return errno;
 	}
 	const char *path = getenv("PATH");
@@ -144,7 +168,7 @@ static int exec_path(char **argv)
 			memcpy(full, dir, dl);
 			full[dl] = '/';
 			strcpy(full + dl + 1, argv[0]);
-			execve(full, argv, environ);
+			exec_at(full, argv);
 			if (errno == EACCES)
 				seen_eacces = 1;
 			else if (errno != ENOENT && errno != ENOTDIR && errno != ESTALE && errno != ENODEV &&
@@ -655,8 +679,9 @@ static void loop(int sock)
 /* main: the first lab process. In a pid namespace it is pid 1 and leads its
  * own session; pid_max is written from here, inside the namespace, so the
  * namespace's own value changes (Linux 6.14+), never the host's. */
-void lab_main(int sock, int pidns, long pid_max, int nofile_soft)
+void lab_main(int sock, int pidns, long pid_max, int nofile_soft, const char *home)
 {
+	snprintf(home_dir, sizeof home_dir, "%s", home ? home : "");
 	/* the agent blocks its death signals outside ppoll; a lab process (and
 	 * what it execs) must take SIGTERM, SIGHUP and SIGINT like anyone else */
 	sigset_t none;

@@ -83,6 +83,7 @@ void end_lab(void)
 		cgroup_remove(cg_path);
 		cg_path[0] = 0;
 	}
+	workdir_remove();
 }
 
 
@@ -212,8 +213,8 @@ static void arm_death_signal(void)
 
 int main(int argc, char **argv)
 {
-	if (argc == 6 && !strcmp(argv[1], "--lab"))
-		lab_main(atoi(argv[2]), atoi(argv[3]), atol(argv[4]), atoi(argv[5]));
+	if (argc == 7 && !strcmp(argv[1], "--lab"))
+		lab_main(atoi(argv[2]), atoi(argv[3]), atol(argv[4]), atoi(argv[5]), argv[6]);
 	ssize_t sl = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
 	self_exe[sl > 0 ? sl : 0] = 0;
 	pid_t ppid0 = getppid();
@@ -231,6 +232,7 @@ int main(int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	kpagecount_fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);
+	workdir_make();
 	hello();
 	static char in[LINE_MAX_BYTES + 2];
 	size_t len = 0;

@@ -268,9 +268,27 @@ static int for_each_thread(pid_t leader, void (*fn)(pid_t tid, const char *statu
 }
 
 struct sig_scan {
+	pid_t leader;
 	unsigned long long bit;
 	int live, running, pending, withheld_all;
 };
+
+#define PF_EXITING  0x4
+#define PF_DUMPCORE 0x200
+
+/* a thread's flags, /proc/PID/task/TID/stat field 9 (counted after the last ')') */
+static unsigned long thread_flags(pid_t leader, pid_t tid)
+{
+	char path[96], buf[2048];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/stat", leader, tid);
+	if (read_small(path, buf, sizeof buf) <= 0)
+		return 0;
+	char *p = strrchr(buf, ')');
+	unsigned long flags = 0;
+	if (p && sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		flags = 0;
+	return flags;
+}
 
 static void scan_signal(pid_t tid, const char *st, void *arg)
 {
@@ -281,6 +299,12 @@ static void scan_signal(pid_t tid, const char *st, void *arg)
 	s->live++;
 	if ((status_mask(st, "ShdPnd:\t") | status_mask(st, "SigPnd:\t")) & s->bit)
 		s->pending = 1;
+	/* D while dying (writing a core, tearing down) is the signal at work, not a thread that withholds it */
+	if (state == 'D' && (thread_flags(s->leader, tid) & (PF_EXITING | PF_DUMPCORE))) {
+		s->withheld_all = 0;
+		s->running = 1;
+		return;
+	}
 	int withheld = state == 'T' || state == 't' || state == 'D' || (status_mask(st, "SigBlk:\t") & s->bit);
 	if (!withheld)
 		s->withheld_all = 0;
@@ -296,7 +320,7 @@ int signal_settled(pid_t leader, int sig)
 {
 	if (sig <= 0)
 		return 1;
-	struct sig_scan s = {1ULL << (sig - 1), 0, 0, 0, 1};
+	struct sig_scan s = {leader, 1ULL << (sig - 1), 0, 0, 0, 1};
 	for_each_thread(leader, scan_signal, &s);
 	if (!s.live)
 		return 1;                   /* the group is gone, or only a zombie is left */

@@ -77,7 +77,7 @@ struct lab_tables {
 extern struct lab_tables lab_tables;
 
 /* lab.c */
-__attribute__((noreturn)) void lab_main(int sock, int pidns, long pid_max, int nofile_soft);
+__attribute__((noreturn)) void lab_main(int sock, int pidns, long pid_max, int nofile_soft, const char *home);
 int lab_read_sys(int64_t *pid_max, int64_t *ns_last_pid, int64_t *threads_max);
 
 #endif

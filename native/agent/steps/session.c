@@ -239,6 +239,11 @@ int cmd_start(struct ctx *x, struct node *c)
 			if (recv(sv[1], &go, 1, 0) != 1 || go != 'g')
 				sys_exit_group(1);
 		}
+		/* the lab lives in its private directory: a core dump or a file a
+		 * program makes lands there (workdir.c), never where the user is */
+		if (lab_dir[0] && chdir(lab_dir) < 0) {
+			/* stays where the agent is */
+		}
 		/* a fresh image keeps main small: fork costs grow with the
 		 * parent's mappings, and repeat is measured against a plain loop */
 		if (self_exe[0]) {
@@ -247,12 +252,12 @@ int cmd_start(struct ctx *x, struct node *c)
 			snprintf(a2, sizeof a2, "%d", pidns_on);
 			snprintf(a3, sizeof a3, "%ld", sb_pid_max);
 			snprintf(a4, sizeof a4, "%ld", nofile_soft_orig);
-			char *av[] = {"proclab-agent", "--lab", a1, a2, a3, a4, NULL};
+			char *av[] = {"proclab-agent", "--lab", a1, a2, a3, a4, user_cwd, NULL};
 			fcntl(sv[1], F_SETFD, 0);
 			execv(self_exe, av);
 			fcntl(sv[1], F_SETFD, FD_CLOEXEC);
 		}
-		lab_main(sv[1], pidns_on, sb_pid_max, (int)nofile_soft_orig);
+		lab_main(sv[1], pidns_on, sb_pid_max, (int)nofile_soft_orig, user_cwd);
 	}
 	close(sv[1]);
 	if (sb_userns) {

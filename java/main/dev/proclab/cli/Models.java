@@ -8,6 +8,7 @@ import dev.proclab.model.SlabGeometry;
 import dev.proclab.posix.Posix;
 import dev.proclab.proc.ProcFiles;
 import dev.proclab.proc.ProcPaths;
+import dev.proclab.proc.ProcLimits;
 import dev.proclab.proc.ProcStatus;
 import dev.proclab.proc.SlabInfo;
 import dev.proclab.real.ExecLookup;
@@ -42,6 +43,17 @@ final class Models {
             // no Yama (no such file): the classic ptrace rules
             Integer yama = readInt(ProcPaths.YAMA_PTRACE_SCOPE);
             c = c.withYamaScope(yama != null ? yama : -1);
+            try {
+                c = c.withRlimits(ProcLimits.parse(ProcFiles.read(ProcPaths.SELF_LIMITS)));
+            } catch (IOException | RuntimeException e) {
+                // init_task's limits stay
+            }
+            try {
+                Long suid = ProcFiles.readLong(ProcPaths.SUID_DUMPABLE);
+                c = c.withCore(!ProcFiles.read(ProcPaths.CORE_PATTERN).startsWith("|"), suid == null ? 0 : (int) (long) suid);
+            } catch (IOException | RuntimeException e) {
+                // the defaults: a core file in the process's directory, suid_dumpable 0
+            }
             Boolean sysResource = capSysResource();
             if (sysResource != null) c = c.withCapSysResource(sysResource);
             int euid = Posix.euid();

@@ -22,7 +22,7 @@ public final class Fields {
     public static final List<String> FRAMES = List.of("pages", "present", "shared", "exclusive");
 
     /** Keys of a wait value. */
-    public static final List<String> WAIT = List.of("pid", "status", "exited", "code", "signaled", "signal", "stopped", "continued");
+    public static final List<String> WAIT = List.of("pid", "status", "exited", "code", "signaled", "signal", "core", "stopped", "continued");
 
     private Fields() {}
 

@@ -15,6 +15,14 @@ public final class Signals {
 
     private Signals() {}
 
+    /** sig_kernel_coredump: the signals whose default action dumps core. */
+    public static boolean dumpsCore(int sig) {
+        return switch (sig) {
+            case 3, 4, 5, 6, 7, 8, 11, 24, 25, 31 -> true; // QUIT ILL TRAP ABRT BUS FPE SEGV XCPU XFSZ SYS
+            default -> false;
+        };
+    }
+
     /** The number of a signal name ("SIGKILL", also "KILL" or "9"), or -1. */
     public static int number(String name) {
         if (name == null) return -1;

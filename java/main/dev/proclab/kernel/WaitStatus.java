@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The {@code wait} field: waitpid's answer decoded as sys/wait.h does. Both kernels build it here so
- * the shape is one: {pid, status, exited, code, signaled, signal, stopped, continued}. With WNOHANG
+ * the shape is one: {pid, status, exited, code, signaled, signal, core, stopped, continued}. With WNOHANG
  * and no change, pid is 0 and status 0.
  */
 public final class WaitStatus {
@@ -25,6 +25,7 @@ public final class WaitStatus {
         m.put("code", exited ? (long) ((status >> 8) & 0xff) : null);
         m.put("signaled", signaled);
         m.put("signal", signaled ? Signals.name(status & 0x7f) : stopped ? Signals.name((status >> 8) & 0xff) : null);
+        m.put("core", signaled && (status & CORE_DUMPED) != 0); // WCOREDUMP
         m.put("stopped", stopped);
         m.put("continued", continued);
         return m;
@@ -46,4 +47,7 @@ public final class WaitStatus {
     }
 
     public static final int CONTINUED = 0xffff;
+
+    /** WCOREDUMP's bit: the kernel wrote a core file before the process died. */
+    public static final int CORE_DUMPED = 0x80;
 }

@@ -1182,7 +1182,7 @@ public final class LabParser {
                         }
                         w.put("signal", full);
                     }
-                    for (String k : List.of("exited", "signaled", "stopped", "continued")) {
+                    for (String k : List.of("exited", "signaled", "core", "stopped", "continued")) {
                         if (w.get(k) != null && !(w.get(k) instanceof Boolean)) {
                             throw bail(n.pos(), "wait." + k + " is true or false; got " + Values.show(w.get(k)));
                         }

@@ -18,6 +18,15 @@ final class Boot {
         this.w = w;
     }
 
+    private long defaultLimit(int r, boolean soft) {
+        return switch (r) {
+            case Sig.NPROC -> w.cfg.threadsMax() / 2;
+            case Sig.CORE -> soft ? 0 : RLIM_INFINITY;
+            case Sig.NOFILE -> soft ? 1024 : 4096;
+            default -> RLIM_INFINITY;
+        };
+    }
+
     /** The world of a lab: what the real machine has before the lab's first step. */
     void begin(Sandbox sandbox) throws KernelException {
         if (w.begun) throw new KernelException(KernelException.Kind.BAD_STEP, "begin called twice");
@@ -38,7 +47,15 @@ final class Boot {
         w.swapper.signal = new Sig();
         w.swapper.signal.nrThreads = 1;
         w.swapper.signal.live = 1;
-        w.swapper.signal.nprocLimit = w.cfg.threadsMax() / 2; // fork_init: init_task's RLIMIT_NPROC = max_threads/2
+        // the limits the lab starts with are the machine's (the JVM's, which the agent and main inherit);
+        // without them, init_task's: RLIMIT_NPROC = max_threads/2 (fork_init), core 0, 1024 files
+        w.swapper.signal.rlim = new long[RLIMITS.length];
+        w.swapper.signal.rlimMax = new long[RLIMITS.length];
+        for (int r = 0; r < RLIMITS.length; r++) {
+            long[] sh = w.cfg.rlimits().get(RLIMITS[r]);
+            w.swapper.signal.rlim[r] = sh != null ? sh[0] : defaultLimit(r, true);
+            w.swapper.signal.rlimMax[r] = sh != null ? sh[1] : defaultLimit(r, false);
+        }
         w.swapper.sighand = new Sighand();
         w.swapper.sighand.count = 1;
         w.swapper.files = new Ref();

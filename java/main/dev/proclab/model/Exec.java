@@ -31,8 +31,9 @@ final class Exec {
     /** do_execveat_common → begin_new_exec (de_thread, exec_mmap, unshare sighand/files, comm, flags). */
     int exec(Task p, List<String> argv) {
         // do_execveat_common: PF_NPROC_EXCEEDED left by set_user, still over the limit → EAGAIN
-        if ((p.flags & PF_NPROC_EXCEEDED) != 0 && !p.capable() && p.signal.nprocLimit != RLIM_INFINITY
-                && w.nprocOf(p.uid)[0] > p.signal.nprocLimit) return Errno.EAGAIN;
+        long nproc = p.signal.soft(Sig.NPROC);
+        if ((p.flags & PF_NPROC_EXCEEDED) != 0 && !p.capable() && nproc != RLIM_INFINITY && w.nprocOf(p.uid)[0] > nproc)
+            return Errno.EAGAIN;
         p.flags &= ~PF_NPROC_EXCEEDED;
         // alloc_bprm → do_open_execat, search_binary_handler: the machine says what this name finds
         // (ENOENT, EACCES, ENOEXEC); a failed exec changes nothing, the process goes on

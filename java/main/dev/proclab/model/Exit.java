@@ -162,11 +162,11 @@ final class Exit {
         }
     }
 
-    /** do_group_exit via a fatal signal: every thread exits with the signal (no core dump in the model). */
+    /** do_group_exit via a fatal signal: every thread exits with the signal, and 0x80 if vfs_coredump wrote a core. */
     void groupExit(Task t, int sig) {
         Sig s = t.signal;
         s.groupExit = true;
-        s.groupExitCode = WaitStatus.killed(sig);
+        s.groupExitCode = WaitStatus.killed(sig) | (Signals.dumpsCore(sig) && coreDumped(t) ? WaitStatus.CORE_DUMPED : 0);
         s.stopSig = 0;
         s.pending = 0;
         Task leader = t.groupLeader;
@@ -175,14 +175,35 @@ final class Exit {
             Task next = u.nextThread;
             if (u.exitState == Task.ALIVE) {
                 u.flags |= PF_SIGNALED;
-                doExit(u, WaitStatus.killed(sig));
+                doExit(u, s.groupExitCode);
             }
             u = next;
         }
         if (leader.exitState == Task.ALIVE) {
             leader.flags |= PF_SIGNALED;
-            doExit(leader, WaitStatus.killed(sig));
+            doExit(leader, s.groupExitCode);
         }
+    }
+
+    /**
+     * vfs_coredump for the thread that took the signal: a dumpable mm marks it PF_DUMPCORE (whatever
+     * the limit); a core file is written when core_pattern names a file, RLIMIT_CORE holds at least a
+     * page (binfmt_elf's min_coredump) and the process may create it in its working directory, the
+     * lab's private one, which only the agent's user (or a root that overrides permissions) can write.
+     */
+    private boolean coreDumped(Task t) {
+        if (t.mm == null || !t.mm.dumpable) return false;
+        t.flags |= PF_DUMPCORE;
+        long limit = t.signal.soft(Sig.CORE);
+        if (limit != RLIM_INFINITY && limit < 4096) return false;
+        if (!w.cfg.coreToFile()) return false;
+        return t.capable() || kernelUid(t) == w.cfg.uid();
+    }
+
+    /** The uid the kernel sees: a user namespace maps its root to the agent's user, or every uid to itself. */
+    private int kernelUid(Task t) {
+        if (!t.inUserNs || t.mappedUid == World.ALL_UIDS) return t.uid;
+        return t.uid == t.mappedUid ? w.cfg.uid() : -1;
     }
 
     /** will_become_orphaned_pgrp(pgrp, NULL): no member has a parent in another pgrp of the same session. */

@@ -32,7 +32,7 @@ final class Fork {
 
         // copy_creds + the RLIMIT_NPROC check (is_rlimit_overlimit; not for INIT_USER)
         int[] count = w.nprocOf(cur.uid);
-        long lim = cur.signal.nprocLimit;
+        long lim = cur.signal.soft(Sig.NPROC);
         // is_rlimit_overlimit, unless the real user is INIT_USER (or capable(CAP_SYS_RESOURCE/ADMIN))
         if (!cur.initUser() && !cur.capable() && lim != RLIM_INFINITY && count[0] + 1L > lim) return Errno.EAGAIN;
         cur.flags &= ~PF_NPROC_EXCEEDED;
@@ -107,8 +107,8 @@ final class Fork {
             Sig s = new Sig();
             s.nrThreads = 1;
             s.live = 1;
-            s.nprocLimit = cur.signal.nprocLimit;
-            if (cur.signal.rlim != null) s.rlim = cur.signal.rlim.clone();
+            s.rlim = cur.signal.rlim.clone();
+            s.rlimMax = cur.signal.rlimMax.clone();
             c.signal = s;
             w.slab[C_SIGNAL]++;
             if ((cf & CloneFlags.PARENT) != 0) {
@@ -204,6 +204,7 @@ final class Fork {
     Mm dupMm(Mm old) {
         Mm m = new Mm();
         m.imageVmas = old.imageVmas;
+        m.dumpable = old.dumpable; // mmf_init_flags keeps the dumpable bits
         int n = old.nRegions;
         if (n > m.regionNames.length) {
             m.regionNames = new String[n];

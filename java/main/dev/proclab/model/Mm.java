@@ -9,6 +9,7 @@ final class Mm {
     static final int PTE_NONE = 0, PTE_ZERO = 1;
 
     int users = 1;
+    boolean dumpable = true; // MMF_DUMPABLE: SUID_DUMP_USER, or cleared by a change of credentials
     int imageVmas;
     String[] regionNames = new String[2];
     int[][] ptes = new int[2][];

@@ -20,9 +20,15 @@ import java.util.Map;
  *                       would run (a name missing from the map runs)
  * @param readFaultZeroPage a read of never-written anonymous memory maps the shared zero page (the book;
  *                       false: an ordinary page of its own, as some kernels do)
+ * @param rlimits        the limits the lab starts with, by RLIMIT_ name without the prefix: {soft, hard},
+ *                       -1 unlimited (a missing one: init_task's)
+ * @param coreToFile     a core dump is a file in the dumping process's directory (core_pattern is a path,
+ *                       not a pipe to a program): it succeeds in the lab's private directory
+ * @param suidDumpable   fs.suid_dumpable: what a process that changed its uid may still dump (0: nothing)
  */
 public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope, int imageVmas, Map<String, SlabGeometry> slabs,
-        boolean capSysResource, Map<String, String> exec, boolean readFaultZeroPage) {
+        boolean capSysResource, Map<String, String> exec, boolean readFaultZeroPage, Map<String, long[]> rlimits,
+        boolean coreToFile, int suidDumpable) {
     public static final int PID_MAX_DEFAULT = 32768;
     public static final int PID_MAX_LIMIT = 4 * 1024 * 1024;
     /** threads-max of an 8 GiB machine: 8 GiB / (8 * 16 KiB). */
@@ -30,7 +36,7 @@ public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope
     public static final int IMAGE_VMAS_DEFAULT = 24;
 
     public static final ModelConfig DEFAULT =
-            new ModelConfig(PID_MAX_DEFAULT, THREADS_MAX_DEFAULT, 0, 1, IMAGE_VMAS_DEFAULT, Map.of(), true, Map.of(), true);
+            new ModelConfig(PID_MAX_DEFAULT, THREADS_MAX_DEFAULT, 0, 1, IMAGE_VMAS_DEFAULT, Map.of(), true, Map.of(), true, Map.of(), true, 0);
 
     public ModelConfig {
         if (hostPidMax < 301 || hostPidMax > PID_MAX_LIMIT) throw new IllegalArgumentException("pid_max out of range: " + hostPidMax);
@@ -39,14 +45,17 @@ public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope
         if (slabs != null) m.putAll(slabs);
         slabs = java.util.Collections.unmodifiableMap(m);
         exec = exec == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(exec));
+        rlimits = rlimits == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rlimits));
     }
 
-    public ModelConfig withHostPidMax(int v) { return new ModelConfig(v, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage); }
-    public ModelConfig withThreadsMax(int v) { return new ModelConfig(hostPidMax, v, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage); }
-    public ModelConfig withUid(int v) { return new ModelConfig(hostPidMax, threadsMax, v, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage); }
-    public ModelConfig withYamaScope(int v) { return new ModelConfig(hostPidMax, threadsMax, uid, v, imageVmas, slabs, capSysResource, exec, readFaultZeroPage); }
-    public ModelConfig withSlabs(Map<String, SlabGeometry> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, v, capSysResource, exec, readFaultZeroPage); }
-    public ModelConfig withCapSysResource(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, v, exec, readFaultZeroPage); }
-    public ModelConfig withExec(Map<String, String> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, v, readFaultZeroPage); }
-    public ModelConfig withReadFaultZeroPage(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, v); }
+    public ModelConfig withHostPidMax(int v) { return new ModelConfig(v, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
+    public ModelConfig withThreadsMax(int v) { return new ModelConfig(hostPidMax, v, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
+    public ModelConfig withUid(int v) { return new ModelConfig(hostPidMax, threadsMax, v, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
+    public ModelConfig withYamaScope(int v) { return new ModelConfig(hostPidMax, threadsMax, uid, v, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
+    public ModelConfig withSlabs(Map<String, SlabGeometry> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, v, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
+    public ModelConfig withCapSysResource(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, v, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
+    public ModelConfig withExec(Map<String, String> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, v, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
+    public ModelConfig withRlimits(Map<String, long[]> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, v, coreToFile, suidDumpable); }
+    public ModelConfig withCore(boolean toFile, int suid) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, toFile, suid); }
+    public ModelConfig withReadFaultZeroPage(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, v, rlimits, coreToFile, suidDumpable); }
 }

@@ -25,8 +25,9 @@ final class Ptrace {
         if (target.signal == tracer.signal) return Errno.EPERM; // same_thread_group
         if (target.exitState != Task.ALIVE) return Errno.EPERM;
         if (target.ptracer != null) return Errno.EPERM;
-        // __ptrace_may_access: same uids, else CAP_SYS_PTRACE
-        boolean needCap = tracer.uid != target.uid || tracer.uid != target.suid;
+        // __ptrace_may_access: same uids and a dumpable mm, else CAP_SYS_PTRACE
+        boolean needCap = tracer.uid != target.uid || tracer.uid != target.suid
+                || target.mm != null && !target.mm.dumpable;
         // yama_ptrace_access_check: scope 1 lets only ancestors attach without CAP_SYS_PTRACE
         if (w.cfg.yamaScope() >= 3) return Errno.EPERM;
         if (w.cfg.yamaScope() == 2 || w.cfg.yamaScope() == 1 && !isDescendant(target, tracer)) needCap = true;

@@ -2,6 +2,12 @@ package dev.proclab.model;
 
 /** signal_struct: shared by the threads of a group. */
 final class Sig {
+    static final int NPROC = 6, CORE = 4, NOFILE = 7;
+
+    long soft(int r) {
+        return rlim[r];
+    }
+
     int nrThreads;           // tasks of the group not yet released (get_nr_threads)
     int live;                // tasks of the group not yet exited
     boolean isChildSubreaper;
@@ -9,8 +15,8 @@ final class Sig {
     boolean groupExit;       // SIGNAL_GROUP_EXIT
     int groupExitCode;
     int lastExitCode;        // the exit code of the group's last thread to exit (what wait reports then)
-    long nprocLimit;         // RLIMIT_NPROC (soft = hard here)
-    long[] rlim;             // other rlimits, lazily
+    long[] rlim;             // soft limits, by RLIMIT_ number (World.RLIMITS); -1: RLIM_INFINITY
+    long[] rlimMax;          // hard limits
     int stopSig;             // group stop in effect with this signal
     boolean stopNotify;      // a stop not yet reported to WUNTRACED
     boolean contNotify;      // a continue not yet reported to WCONTINUED

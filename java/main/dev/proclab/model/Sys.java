@@ -38,10 +38,12 @@ final class Sys {
             p.flags |= PF_SUPERPRIV; // ns_capable_setid(CAP_SETUID)
             if (uid != p.uid) {
                 int[] cnt = w.nprocOf(uid);
-                long lim = p.signal.nprocLimit;
+                long lim = p.signal.soft(Sig.NPROC);
                 if (uid != 0 && lim != RLIM_INFINITY && cnt[0] > lim) p.flags |= PF_NPROC_EXCEEDED;
                 else p.flags &= ~PF_NPROC_EXCEEDED;
                 setUidRaw(p, uid);
+                // commit_creds: a changed uid leaves the mm as dumpable as fs.suid_dumpable says
+                if (p.mm != null && w.cfg.suidDumpable() == 0) p.mm.dumpable = false;
             }
             return 0;
         }
@@ -57,22 +59,15 @@ final class Sys {
         if (idx < 0) return Errno.EINVAL;
         long v = value < 0 ? RLIM_INFINITY : value;
         if (idx == 7 && (v == RLIM_INFINITY || v > NR_OPEN)) return Errno.EPERM; // RLIMIT_NOFILE above nr_open
-        long oldHard = idx == 6 ? p.signal.nprocLimit : p.signal.rlim == null ? RLIM_INFINITY : p.signal.rlim[idx];
+        long oldHard = p.signal.rlimMax[idx];
         boolean raise = oldHard != RLIM_INFINITY && (v == RLIM_INFINITY || v > oldHard);
         if (raise) {
             // capable(CAP_SYS_RESOURCE): the initial namespace's root, and only where the machine grants it
             if (!p.capable() || !w.cfg.capSysResource()) return Errno.EPERM;
             p.flags |= PF_SUPERPRIV;
         }
-        if (idx == 6) p.signal.nprocLimit = v;
-        else {
-            if (p.signal.rlim == null) {
-                p.signal.rlim = new long[RLIMITS.length];
-                java.util.Arrays.fill(p.signal.rlim, RLIM_INFINITY);
-                p.signal.rlim[7] = 4096;
-            }
-            p.signal.rlim[idx] = v;
-        }
+        p.signal.rlim[idx] = v;
+        p.signal.rlimMax[idx] = v;
         return 0;
     }
 }

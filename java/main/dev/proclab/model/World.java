@@ -17,7 +17,7 @@ import java.util.PriorityQueue;
  */
 final class World {
     // PF_* bits not named in PfFlags' constants
-    static final int PF_IDLE = 0x2, PF_POSTCOREDUMP = 0x8, PF_WQ_WORKER = 0x20, PF_NOFREEZE = 0x8000, PF_NO_SETAFFINITY = 0x4000000;
+    static final int PF_IDLE = 0x2, PF_POSTCOREDUMP = 0x8, PF_DUMPCORE = 0x200, PF_WQ_WORKER = 0x20, PF_NOFREEZE = 0x8000, PF_NO_SETAFFINITY = 0x4000000;
     static final int PF_EXITING = (int) PfFlags.EXITING, PF_FORKNOEXEC = (int) PfFlags.FORKNOEXEC,
             PF_SUPERPRIV = (int) PfFlags.SUPERPRIV, PF_SIGNALED = (int) PfFlags.SIGNALED,
             PF_KTHREAD = (int) PfFlags.KTHREAD, PF_RANDOMIZE = (int) PfFlags.RANDOMIZE,

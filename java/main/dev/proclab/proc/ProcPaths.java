@@ -12,6 +12,9 @@ public final class ProcPaths {
     public static final String YAMA_PTRACE_SCOPE = "/proc/sys/kernel/yama/ptrace_scope";
     public static final String SELF_FD = "/proc/self/fd";
     public static final String SELF_STATUS = "/proc/self/status";
+    public static final String SELF_LIMITS = "/proc/self/limits";
+    public static final String CORE_PATTERN = "/proc/sys/kernel/core_pattern";
+    public static final String SUID_DUMPABLE = "/proc/sys/fs/suid_dumpable";
     public static final String SELF_CGROUP = "/proc/self/cgroup";
     public static final String CGROUP_ROOT = "/sys/fs/cgroup";
 

@@ -19,7 +19,7 @@ class ExitWaitTest {
         assertEquals(true, l.get("kid", "flags.PF_EXITING"));
         assertNull(l.get("kid", "rss_anon_kb"), "a zombie has no mm");
         assertNull(l.waitFor("main", "kid"));
-        assertEquals(Map.of("pid", "kid", "status", 256L, "exited", true, "code", 1L, "signaled", false, "stopped", false,
+        assertEquals(Map.of("pid", "kid", "status", 256L, "exited", true, "code", 1L, "signaled", false, "core", false, "stopped", false,
                 "continued", false).entrySet(), nonNull(l.waitOf("main")).entrySet());
         assertEquals(false, l.get("kid", "exists"));
         assertNull(l.get("kid", "state"));
