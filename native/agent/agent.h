@@ -32,7 +32,6 @@ struct task {
 	pid_t *nspid;   /* its pid at each level, 0..depth (NSpid), NULL when unknown */
 	unsigned bound : 1, ready : 1, thread : 1, vfork_child : 1, execd : 1, execing : 1,
 		reaped : 1, dead : 1, ended : 1, expect_end : 1, busy : 1, spinning : 1, active : 1, got : 1,
-		shares_files : 1,
 		never : 1,    /* the step that was to create it failed: a name without a process */
 		paused : 1,   /* busy in pause(): only a signal ends it */
 		waiting : 1,  /* in a blocking wait whose answer has not come */

@@ -422,7 +422,8 @@ void await_vfork_parent(struct task *c, int64_t deadline)
 	struct task *p = tasks[c->parent];
 	if (p->vfork_of != c->idx)
 		return;
-	WAIT_UNTIL(p->vfork_of != c->idx || p->sock < 0, deadline);
+	/* released, it answers at once, unless a signal stops it on the way */
+	WAIT_UNTIL(p->vfork_of != c->idx || p->sock < 0 || strchr("TtZX", proc_state(p->host_pid) ?: 'X'), deadline);
 }
 
 

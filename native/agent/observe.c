@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -387,6 +388,71 @@ struct child_scan {
 	int may_change;
 };
 
+struct progress_scan {
+	pid_t pid;
+	int depth, yes;
+};
+
+/* A thread asleep in nanosleep or clock_nanosleep wakes by itself; in any
+ * other call (pause, a read of an empty pipe, a wait) only something else
+ * wakes it. /proc/PID/syscall: "NR args..." or "running"; unreadable (no
+ * ptrace access): assume it may wake. */
+static int timed_sleep(pid_t pid, pid_t tid)
+{
+	char path[96], buf[256];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/syscall", pid, tid);
+	if (read_small(path, buf, sizeof buf) <= 0)
+		return 1;
+	if (strncmp(buf, "running", 7) == 0)
+		return 1;
+	long nr = strtol(buf, NULL, 10);
+	return nr == SYS_nanosleep || nr == SYS_clock_nanosleep;
+}
+
+static int progresses(pid_t pid, int depth);
+
+static void scan_progress(pid_t tid, const char *st, void *arg)
+{
+	struct progress_scan *s = arg;
+	if (s->yes)
+		return;
+	int state = status_state(st);
+	if (!state || strchr("ZXTt", state))
+		return;
+	if (state != 'S' || timed_sleep(s->pid, tid)) {
+		s->yes = 1;
+		return;
+	}
+	/* a shell waiting for its own child ends when that child does */
+	if (s->depth >= 8)
+		return;
+	char path[96];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", s->pid, tid);
+	struct sbuf b = {0};
+	if (read_file(path, &b) == 0 && b.p) {
+		for (char *p = b.p; *p && !s->yes;) {
+			char *e;
+			long c = strtol(p, &e, 10);
+			if (e == p)
+				break;
+			p = e;
+			if (progresses((pid_t)c, s->depth + 1))
+				s->yes = 1;
+		}
+	}
+	free(b.p);
+}
+
+/* Whether a program (with what it started) may change state by itself: a
+ * thread of it runs, is in D, or sleeps with a timer; stopped, zombie or
+ * asleep for good, it waits for a signal */
+static int progresses(pid_t pid, int depth)
+{
+	struct progress_scan s = {pid, depth, 0};
+	for_each_thread(pid, scan_progress, &s);
+	return s.yes;
+}
+
 static void scan_children(pid_t tid, const char *st, void *arg)
 {
 	(void)st;
@@ -404,8 +470,7 @@ static void scan_children(pid_t tid, const char *st, void *arg)
 			/* a lab process changes state only when a step tells it to; a
 			 * program (or a process the lab did not make) of its own accord */
 			struct task *t = task_by_host_pid((pid_t)c);
-			int state = proc_state((pid_t)c);
-			if ((!t || t->execd || t->execing) && state && !strchr("ZXTt", state))
+			if ((!t || t->execd || t->execing) && progresses((pid_t)c, 0))
 				s->may_change = 1;
 		}
 	}

@@ -66,9 +66,12 @@ int step_exec(struct ctx *x, struct node *c)
 	close_fd(&p->outfd);
 	p->outfd = pf[0];
 	p->execing = 1;
-	/* a task sharing its fd table leaves its control socket open in the
-	 * table its exec leaves behind: there the image itself tells */
-	if (WAIT_UNTIL(p->got || p->sock < 0 || (p->shares_files && exe_changed(p)), reply_deadline()) < 0) {
+	/* the socket's close on exec is not enough to tell: a task sharing its fd
+	 * table leaves it open in the table its exec leaves behind, and a vfork
+	 * parent holds the child's end until it returns from vfork (a stopped
+	 * one, never). The image itself tells: its exe changes only past exec's
+	 * point of no return */
+	if (WAIT_UNTIL(p->got || p->sock < 0 || exe_changed(p), reply_deadline()) < 0) {
 		p->busy = 1;
 		return out_of_budget(x, "while the process exec'd");
 	}

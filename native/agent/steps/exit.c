@@ -17,6 +17,7 @@ int step_exit(struct ctx *x, struct node *c)
 	TRY(send_or_fail(x, p, m, -1));
 	p->want = 0;
 	p->ended = 1;
+	p->err = 0; /* its last step did not fail */
 	int64_t dl = deadline_ms(timeout_ms);
 	if (settle_state(p, "ZX", 1, dl) < 0) {
 		if (budget_spent())

@@ -50,7 +50,6 @@ static int create(struct ctx *x, struct node *c, int kind)
 	ch->thread = (flags & CLONE_THREAD) != 0;
 	ch->group = ch->thread ? p->group : ch->idx;
 	ch->nsinit = (flags & CLONE_NEWPID) ? ch->idx : p->nsinit;
-	ch->shares_files = (flags & CLONE_FILES) != 0;
 	activate(ch);
 	struct lab_cmd *m = cmd_new(kind == 0 ? OP_FORK : kind == 1 ? OP_VFORK : OP_CLONE);
 	m->x = (int64_t)flags;

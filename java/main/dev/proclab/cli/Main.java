@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
             "A hands-on lab for Linux process management: each lab runs on the book's reference model of the kernel",
             "and on this machine's real kernel, and proclab shows field by field where they agree and where they differ.",
             ""},
-        subcommands = {RunCommand.class, WatchCommand.class, LabsCommand.class, ShowCommand.class, DoctorCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, WatchCommand.class, LabsCommand.class, ShowCommand.class, DoctorCommand.class, BenchCommand.class, FuzzCommand.class,
             CompletionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start with: proclab labs, then proclab show zombie, then proclab run zombie."})
 public final class Main implements Callable<Integer> {

@@ -83,6 +83,17 @@ final class Models {
         return new ModelKernel(c);
     }
 
+    /** A model for labs that may exec these programs (the fuzzer's guide, before its lab exists). */
+    static ModelKernel kernel(java.util.Collection<String> programs) {
+        ModelConfig c = config();
+        if (Posix.isLinux()) {
+            Map<String, String> exec = new LinkedHashMap<>();
+            for (String p : programs) exec.putIfAbsent(p, ExecLookup.errno(p));
+            c = c.withExec(exec);
+        }
+        return new ModelKernel(c);
+    }
+
     /** CAP_SYS_RESOURCE in the effective set of this process (the agent runs with the same): bit 24 of CapEff. */
     private static Boolean capSysResource() {
         try {

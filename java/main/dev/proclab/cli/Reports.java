@@ -26,4 +26,15 @@ final class Reports {
             return m == null || m.equals(abs.toString()) ? "the file system refuses it" : m;
         }
     }
+
+    /** null when {@code dir} is (or can be made as) a writable directory, else why not. */
+    static String unwritableDir(Path dir) {
+        Path abs = dir.toAbsolutePath();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) return "it is not a directory";
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+        if (existing == null || !Files.isDirectory(existing)) return "there is no directory to make it in";
+        if (!Files.isWritable(existing)) return "permission denied";
+        return null;
+    }
 }

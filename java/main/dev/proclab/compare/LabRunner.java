@@ -26,6 +26,8 @@ public final class LabRunner {
     private final List<LabResult.StepEvent> events = new ArrayList<>();
     private final List<FailedStep> failedSteps = new ArrayList<>();
     private final List<LabResult.Tree> trees = new ArrayList<>();
+    /** Each observe's answers, by step number, to compare again with another history of the model. */
+    private final Map<Integer, List<Observation>> realAnswers = new LinkedHashMap<>();
     private boolean captureTrees;
     private StepListener listener;
     private long timeoutNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
@@ -127,6 +129,7 @@ public final class LabRunner {
                 if (r != null) compareTaken(number, step, m, r);
                 if (step instanceof Step.Observe o) {
                     addRows(number, o, m.observations(), r == null ? null : r.observations());
+                    if (r != null) realAnswers.put(number, r.observations());
                     if (captureTrees) {
                         tree(number, model);
                         if (r != null) tree(number, real);
@@ -140,12 +143,90 @@ public final class LabRunner {
                     if (!go) break;
                 }
             }
+            if (model instanceof dev.proclab.kernel.Branching b) otherHistories(b);
             warnUnobservedFailures();
             return result();
         } finally {
             model.close();
             if (real != null) real.close();
         }
+    }
+
+    /** Histories of the model tried at most, when the first one differs from the real kernel's. */
+    static final int MAX_HISTORIES = 128;
+
+    /**
+     * Where the kernel may choose (which of two woken waiters runs first), the model ran the first
+     * way. If a row then differs, the other ways are tried, model alone, in turn; a history whose
+     * every answer agrees with the real kernel's is the one the kernel took, and the rows are those
+     * of that history, each changed one saying why. No row is ever loosened: a history must agree
+     * with all of them.
+     */
+    private void otherHistories(dev.proclab.kernel.Branching first) {
+        if (first.choices().isEmpty() || realAnswers.isEmpty() || rows.stream().noneMatch(x -> x.verdict() == Verdict.DIFFERS)) return;
+        List<Integer> arities = new ArrayList<>(first.choices());
+        List<Integer> ways = new ArrayList<>(java.util.Collections.nCopies(arities.size(), 0));
+        for (int tried = 0; tried < MAX_HISTORIES; tried++) {
+            // the next history: the last choice that has another way takes it, later ones the first
+            int j = ways.size() - 1;
+            while (j >= 0 && ways.get(j) + 1 >= arities.get(j)) j--;
+            if (j < 0) return;
+            List<Integer> next = new ArrayList<>(ways.subList(0, j));
+            next.add(ways.get(j) + 1);
+            Kernel k = first.replay(next);
+            Map<Integer, List<Observation>> answers = replay(k);
+            dev.proclab.kernel.Branching b = (dev.proclab.kernel.Branching) k;
+            arities = new ArrayList<>(b.choices());
+            ways = new ArrayList<>(next);
+            while (ways.size() < arities.size()) ways.add(0);
+            if (answers == null) continue;
+            List<Row> again = new ArrayList<>();
+            for (Map.Entry<Integer, List<Observation>> e : answers.entrySet()) {
+                if (steps.get(e.getKey() - 1) instanceof Step.Observe o) {
+                    int before = rows.size();
+                    addRows(e.getKey(), o, e.getValue(), realAnswers.get(e.getKey()));
+                    again.addAll(rows.subList(before, rows.size()));
+                    rows.subList(before, rows.size()).clear();
+                }
+            }
+            if (again.stream().anyMatch(x -> x.verdict() == Verdict.DIFFERS)) continue;
+            String how = describeWays(b, next);
+            Map<String, Row> old = new LinkedHashMap<>();
+            for (Row x : rows) old.put(x.step() + "\u0000" + x.proc() + "\u0000" + x.field(), x);
+            rows.clear();
+            for (Row x : again) {
+                Row was = old.get(x.step() + "\u0000" + x.proc() + "\u0000" + x.field());
+                boolean changed = was == null || !java.util.Objects.equals(was.model(), x.model());
+                rows.add(changed && x.note() == null ? new Row(x.step(), x.proc(), x.field(), x.expected(), x.model(), x.real(), x.verdict(),
+                        "the kernel took another allowed way: " + how) : x);
+            }
+            warnings.add("the real kernel took another of the ways the model allows: " + how);
+            return;
+        }
+    }
+
+    /** The model alone through the lab with other choices: each observe's answers (null if it cannot finish). */
+    private Map<Integer, List<Observation>> replay(Kernel k) {
+        Map<Integer, List<Observation>> out = new LinkedHashMap<>();
+        try (k) {
+            k.begin(sandbox);
+            for (int i = 0; i < steps.size(); i++) {
+                StepResult res = k.apply(steps.get(i));
+                if (steps.get(i) instanceof Step.Observe && realAnswers.containsKey(i + 1)) out.put(i + 1, res.observations());
+            }
+            return out;
+        } catch (KernelException e) {
+            return null;
+        }
+    }
+
+    private static String describeWays(dev.proclab.kernel.Branching b, List<Integer> ways) {
+        List<String> said = new ArrayList<>();
+        List<String> names = b.choiceNames();
+        for (int i = 0; i < ways.size() && i < names.size(); i++) {
+            if (ways.get(i) != 0) said.add(names.get(i) + ": " + b.choiceWays().get(i).get(ways.get(i)));
+        }
+        return String.join("; ", said);
     }
 
     /** The kernels that keep the budget themselves (the agent does) hear of time a listener took. */
@@ -248,6 +329,7 @@ public final class LabRunner {
         boolean agree = Matching.same(mv, rv, tol);
         if (agree) {
             if (!realMeets) return new Row(number, mo.subject(), field, expected, mv, rv, Verdict.EXPECT_FAILED, "both kernels answered otherwise than the lab expects");
+            if (explain == null && mv instanceof dev.proclab.kernel.Envelope e) explain = "the kernel may answer " + e + ": " + e.why();
             return new Row(number, mo.subject(), field, expected, mv, rv, Verdict.MATCH, explain);
         }
         if (explain != null) {

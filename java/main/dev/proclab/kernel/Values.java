@@ -14,7 +14,7 @@ public final class Values {
     private Values() {}
 
     public static Object normalize(Object v) {
-        if (v == null || v instanceof Boolean || v instanceof Long || v instanceof String) return v;
+        if (v == null || v instanceof Boolean || v instanceof Long || v instanceof String || v instanceof Envelope) return v;
         if (v instanceof Integer || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
         if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
@@ -38,6 +38,7 @@ public final class Values {
     /** A short, stable text form for tables: maps as {k: v, ...}, lists as [a, b]. */
     public static String show(Object v) {
         if (v == null) return "-";
+        if (v instanceof Envelope e) return e.toString();
         if (v instanceof List<?> l) {
             StringBuilder sb = new StringBuilder("[");
             for (int i = 0; i < l.size(); i++) sb.append(i > 0 ? ", " : "").append(show(l.get(i)));

@@ -87,6 +87,7 @@ final class Exec {
         int[] pnr = p.nr;
         p.nr = leader.nr;
         leader.nr = pnr;
+        exchangePids(p, leader);
         for (PidNs n = p.ns; n != null; n = n.parent) {
             n.attach(p.nr[n.level], p);
             n.attach(leader.nr[n.level], leader);
@@ -123,6 +124,41 @@ final class Exec {
         String processName = leader.name, threadName = p.name;
         if (processName != null) w.bind(processName, p);
         if (threadName != null) w.bind(threadName, leader);
+        // what a name's own steps left (its errno, its last wait) stays with the name
+        swapStepRecords(p, leader);
         w.exit.releaseTask(leader, false);
+    }
+
+    private static void swapStepRecords(Task a, Task b) {
+        int errno = a.errno;
+        a.errno = b.errno;
+        b.errno = errno;
+        boolean valid = a.waitValid;
+        a.waitValid = b.waitValid;
+        b.waitValid = valid;
+        Task task = a.waitTask;
+        a.waitTask = b.waitTask;
+        b.waitTask = task;
+        int status = a.waitStatus;
+        a.waitStatus = b.waitStatus;
+        b.waitStatus = status;
+    }
+
+    /**
+     * The model's struct pid is the task that owns the number, so when two tasks exchange numbers
+     * (exchange_tids) whatever named a process group or session by one of them follows the number.
+     */
+    private void exchangePids(Task p, Task leader) {
+        int refs = p.pidRefs;
+        p.pidRefs = leader.pidRefs;
+        leader.pidRefs = refs;
+        for (Task q = w.swapper.nextTask; q != w.swapper; q = q.nextTask) {
+            for (Task u = q; u != null; u = u.nextThread) {
+                if (u.pgrp == leader) u.pgrp = p;
+                else if (u.pgrp == p) u.pgrp = leader;
+                if (u.session == leader) u.session = p;
+                else if (u.session == p) u.session = leader;
+            }
+        }
     }
 }

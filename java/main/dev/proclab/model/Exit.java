@@ -296,11 +296,13 @@ final class Exit {
                 eligible = true;
                 if (u.exitState == Task.ZOMBIE) {
                     if (u.isLeader() && u.signal.nrThreads > 1) continue; // delay_group_leader
+                    if (probing) return 0;
                     record(waiter, u, exitStatus(u));
                     if ((opts & WNOWAIT) == 0) w.ptrace.releaseToParent(u);
                     return 0;
                 }
                 if (u.traceStopped && u.ptraceCode != 0) {
+                    if (probing) return 0;
                     record(waiter, u, u.ptraceCode << 8 | 0x7f);
                     if ((opts & WNOWAIT) == 0) u.ptraceCode = 0;
                     return 0;
@@ -320,6 +322,7 @@ final class Exit {
         if (c.exitState == Task.ZOMBIE && c.signal.nrThreads == 1) {
             // a zombie ptracee is only visible to its ptracer; its real parent sees it once released
             if (c.ptracer != null && c.ptracer.signal != waiter.signal) return false;
+            if (probing) return true;
             record(waiter, c, exitStatus(c));
             if ((opts & WNOWAIT) == 0) releaseTask(c, true);
             return true;
@@ -327,17 +330,20 @@ final class Exit {
         // wait_consider_task: a zombie leader whose threads live (delay_group_leader) is not reaped,
         // but the group's stop and continue are still reported through it
         if (c.ptracer != null && c.ptracer.signal == waiter.signal && c.traceStopped && c.ptraceCode != 0) {
+            if (probing) return true;
             record(waiter, c, c.ptraceCode << 8 | 0x7f);
             if ((opts & WNOWAIT) == 0) c.ptraceCode = 0;
             return true;
         }
         Sig s = c.signal;
         if ((opts & WUNTRACED) != 0 && s.stopSig != 0 && s.stopNotify) {
+            if (probing) return true;
             record(waiter, c, WaitStatus.stoppedBy(s.stopSig));
             if ((opts & WNOWAIT) == 0) s.stopNotify = false;
             return true;
         }
         if ((opts & WCONTINUED) != 0 && s.contNotify) {
+            if (probing) return true;
             record(waiter, c, WaitStatus.CONTINUED);
             if ((opts & WNOWAIT) == 0) s.contNotify = false;
             return true;
@@ -351,16 +357,40 @@ final class Exit {
         waiter.waitStatus = status;
     }
 
+    /** While set, tryWait only says whether a wait would return now, and changes nothing. */
+    private boolean probing;
+
+    /** Whether waiter's blocked wait would return now (ECHILD included). */
+    private boolean wouldReturn(Task waiter) {
+        probing = true;
+        try {
+            return tryWait(waiter, waiter.waitTarget, waiter.waitAny, waiter.waitOpts) != -1;
+        } finally {
+            probing = false;
+        }
+    }
+
+    /**
+     * Blocked waits that can return now do, one at a time (a reap may end another's hope, or give it
+     * one). When several could, the kernel wakes them all and whichever runs first takes the child:
+     * that is the kernel's choice, and the model offers each order (World.choose).
+     */
     void recheckWaiters() {
-        for (int i = 0; i < w.waiters.size(); i++) {
-            Task waiter = w.waiters.get(i);
-            if (waiter.exitState != Task.ALIVE || waiter.run != Task.WAIT) {
-                w.waiters.remove(i--);
-                continue;
+        for (;;) {
+            // add_wait_queue puts each sleeper at the head of wait_chldexit: the last to block is woken first
+            List<Task> ready = new java.util.ArrayList<>();
+            for (int i = w.waiters.size() - 1; i >= 0; i--) {
+                Task waiter = w.waiters.get(i);
+                if (waiter.exitState != Task.ALIVE || waiter.run != Task.WAIT) {
+                    w.waiters.remove(i);
+                    continue;
+                }
+                if (wouldReturn(waiter)) ready.add(waiter);
             }
+            if (ready.isEmpty()) return;
+            Task waiter = ready.get(ready.size() == 1 ? 0 : w.choose("which of the waiters woken together returns first", names(ready)));
             int r = tryWait(waiter, waiter.waitTarget, waiter.waitAny, waiter.waitOpts);
-            if (r == -1) continue;
-            w.waiters.remove(i--);
+            w.waiters.remove(waiter);
             waiter.run = Task.IDLE;
             if (r == -2) {
                 waiter.waitValid = false;
@@ -371,7 +401,12 @@ final class Exit {
                 w.event(waiter.name, Event.RETURNED, "waitpid returned with status " + waiter.waitStatus);
             }
             w.signal.flushKernelSignals();
-            i = -1; // a reap may wake another waiter
         }
+    }
+
+    private static List<String> names(List<Task> ts) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Task t : ts) out.add((t.name == null ? "pid " + t.nr[t.ns.level] : t.name) + " first");
+        return out;
     }
 }

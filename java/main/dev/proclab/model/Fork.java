@@ -42,9 +42,10 @@ final class Fork {
         // own them: the caller's, or with CLONE_NEWUSER the new one, where the child has every capability
         long nsFlags = CloneFlags.NEWNS | CloneFlags.NEWUTS | CloneFlags.NEWIPC | CloneFlags.NEWPID | CloneFlags.NEWNET | CloneFlags.NEWCGROUP;
         boolean newUser = (cf & CloneFlags.NEWUSER) != 0;
-        if ((cf & nsFlags) != 0 && !trusted && !newUser) {
-            if (!cur.nsCapable()) return Errno.EPERM;
-            cur.flags |= PF_SUPERPRIV; // ns_capable succeeded
+        if ((cf & nsFlags) != 0 && !trusted) {
+            if (!newUser && !cur.nsCapable()) return Errno.EPERM;
+            // ns_capable succeeded (the new namespace's owner has every capability in it): current is marked
+            cur.flags |= PF_SUPERPRIV;
         }
         // alloc_pid: one number per level, innermost first
         PidNs ns = (cf & CloneFlags.NEWPID) != 0 ? new PidNs(cur.ns, cur.ns.pidMax) : cur.ns;

@@ -1,5 +1,6 @@
 package dev.proclab.model;
 
+import dev.proclab.kernel.Branching;
 import dev.proclab.kernel.Errno;
 import dev.proclab.kernel.Event;
 import dev.proclab.kernel.Kernel;
@@ -18,7 +19,7 @@ import java.util.List;
  * Memory), each rule naming in a comment the kernel function it mirrors; docs/model.md lists them
  * with what the model leaves out. It never touches the operating system.
  */
-public final class ModelKernel implements Kernel {
+public final class ModelKernel implements Kernel, Branching {
     private final World w;
 
     public ModelKernel() {
@@ -90,6 +91,28 @@ public final class ModelKernel implements Kernel {
         w.names.clear();
         w.timed.clear();
         w.waiters.clear();
+    }
+
+    @Override
+    public List<Integer> choices() {
+        return List.copyOf(w.choiceArities);
+    }
+
+    @Override
+    public List<String> choiceNames() {
+        return List.copyOf(w.choiceNames);
+    }
+
+    @Override
+    public List<List<String>> choiceWays() {
+        return List.copyOf(w.choiceWays);
+    }
+
+    @Override
+    public ModelKernel replay(List<Integer> ways) {
+        ModelKernel k = new ModelKernel(w.cfg);
+        k.w.forcedWays = List.copyOf(ways);
+        return k;
     }
 
     // for tests and benchmarks

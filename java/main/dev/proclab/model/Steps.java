@@ -150,6 +150,7 @@ final class Steps {
         } else if (s instanceof Step.Exec e) {
             who = actor(e.proc(), true);
             err = w.exec.exec(who, e.argv());
+            who = w.names.get(e.proc()); // a thread's exec leaves its name with its old tid (de_thread)
         } else if (s instanceof Step.Exit e) {
             who = actor(e.proc(), true);
             w.exit.doExit(who, WaitStatus.exited(e.code()));

@@ -51,6 +51,11 @@ final class World {
     final HashMap<String, Task> names = new HashMap<>();
     final PriorityQueue<Timer> timed = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
     final ArrayList<Task> waiters = new ArrayList<>();
+    // where the kernel may choose: the ways to take (replayed), and how many ways each choice had
+    List<Integer> forcedWays = List.of();
+    final ArrayList<Integer> choiceArities = new ArrayList<>();
+    final ArrayList<String> choiceNames = new ArrayList<>();
+    final ArrayList<List<String>> choiceWays = new ArrayList<>();
     // signals the kernel sends while a step runs (an exit signal), delivered when the step is done
     final ArrayList<long[]> kernelSignals = new ArrayList<>(); // {sig}
     final ArrayList<Task> kernelSignalTargets = new ArrayList<>();
@@ -103,5 +108,19 @@ final class World {
         if (events == null) events = new ArrayList<>();
         if (events.size() < MAX_EVENTS) events.add(new Event(proc, kind, text));
         else if (events.size() == MAX_EVENTS) events.add(new Event(null, "note", "more events left out"));
+    }
+
+    /**
+     * A point where the real kernel may go {@code n} ways: the model goes the way it is told to
+     * (when replaying another history) or the first, and remembers that there was a choice.
+     */
+    int choose(String what, List<String> ways) {
+        int n = ways.size();
+        int i = choiceArities.size();
+        choiceArities.add(n);
+        choiceNames.add(what);
+        choiceWays.add(List.copyOf(ways));
+        int way = i < forcedWays.size() ? forcedWays.get(i) : 0;
+        return way >= 0 && way < n ? way : 0;
     }
 }

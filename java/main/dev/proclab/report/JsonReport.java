@@ -31,7 +31,7 @@ public final class JsonReport {
             m.put("proc", row.proc());
             m.put("field", row.field());
             m.put("expected", row.expected());
-            m.put("model", row.model());
+            m.put("model", row.model() instanceof dev.proclab.kernel.Envelope e ? envelope(e) : row.model());
             m.put("real", row.real());
             m.put("verdict", row.verdict().id());
             m.put("note", row.note());
@@ -76,5 +76,13 @@ public final class JsonReport {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write the JSON report", e);
         }
+    }
+
+    /** An envelope in JSON: {"any_of": [...], "why": "..."}. */
+    private static Map<String, Object> envelope(dev.proclab.kernel.Envelope e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("any_of", e.values());
+        m.put("why", e.why());
+        return m;
     }
 }

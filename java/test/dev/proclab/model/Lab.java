@@ -105,7 +105,8 @@ final class Lab {
         throw new AssertionError("no " + cache + "." + field);
     }
 
-    String state(String p) { return (String) get(p, "state"); }
+    /** The state letter; where the model answers an envelope, its values joined ("R or S"). */
+    String state(String p) { return String.valueOf(get(p, "state")); }
 
     @SuppressWarnings("unchecked")
     Map<String, Object> waitOf(String p) { return (Map<String, Object>) get(p, "wait"); }
