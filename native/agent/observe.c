@@ -317,6 +317,42 @@ static void scan_signal(pid_t tid, const char *st, void *arg)
 	}
 }
 
+struct quiet_scan {
+	unsigned long long sum;
+	int running;
+};
+
+static void scan_quiet(pid_t tid, const char *st, void *arg)
+{
+	struct quiet_scan *q = arg;
+	int state = status_state(st);
+	if (state == 'R')
+		q->running = 1;
+	const char *v = strstr(st, "voluntary_ctxt_switches:\t");
+	const char *nv = strstr(st, "nonvoluntary_ctxt_switches:\t");
+	q->sum += (unsigned long long)tid * 31 + (unsigned long long)state;
+	if (v)
+		q->sum += strtoull(v + 25, NULL, 10) << 8;
+	if (nv)
+		q->sum += strtoull(nv + 28, NULL, 10) << 24;
+}
+
+/* Nobody of the group runs, and nobody has for a while. complete_signal
+ * hands a group signal to one thread; if that one sleeps where only a
+ * fatal signal wakes it (a vfork parent in D), the others sleep on unaware
+ * and the signal waits in the shared queue until it returns. */
+static int group_quiet(pid_t leader)
+{
+	struct quiet_scan a = {0, 0}, b = {0, 0};
+	for_each_thread(leader, scan_quiet, &a);
+	if (a.running)
+		return 0;
+	struct timespec ts = {0, 5000000};
+	nanosleep(&ts, NULL);
+	for_each_thread(leader, scan_quiet, &b);
+	return !b.running && a.sum == b.sum;
+}
+
 int signal_settled(pid_t leader, int sig)
 {
 	if (sig <= 0)
@@ -325,8 +361,8 @@ int signal_settled(pid_t leader, int sig)
 	for_each_thread(leader, scan_signal, &s);
 	if (!s.live)
 		return 1;                   /* the group is gone, or only a zombie is left */
-	if (s.pending)
-		return s.withheld_all;      /* pending where no thread can take it now */
+	if (s.pending)                      /* pending where no thread can take it now */
+		return s.withheld_all || (!s.running && group_quiet(leader));
 	return !s.running;                  /* taken: its effect shows once nobody runs */
 }
 

@@ -84,6 +84,12 @@ static void settle_named(struct ctx *x, struct node *c)
 		if (t->parent >= 0)
 			settle_rest(tasks[t->parent], dl);
 	}
+	/* a step's effect may reach a process it does not name (a tracer's exit
+	 * lets its tracee go, to die of a signal it held): in a lab of common
+	 * size, wait for every lab process that runs though nothing keeps it busy */
+	if (ntasks <= 256)
+		for (int i = 0; i < ntasks; i++)
+			settle_rest(tasks[i], dl);
 }
 
 int step_run(struct ctx *x, struct node *c)

@@ -42,6 +42,8 @@ final class Exec {
         if (fails != null) return Errno.number(fails);
         // de_thread: the other threads die; a non-leader takes over the leader's pid
         deThread(p);
+        // de_thread's end ("we have changed execution domain"): the exit signal is SIGCHLD from now on
+        p.exitSignal = Signals.SIGCHLD;
         // exec_mmap: the old mm is dropped, and with it the vfork parent is released (mm_release)
         Mm old = p.mm;
         p.mm = w.memory.newImageMm(false);

@@ -257,6 +257,7 @@ final class Fork {
             parent.vforkChild = null;
             if (parent.run == Task.VFORK) parent.run = Task.IDLE;
             w.event(parent.name, Event.RESUMED, child.name);
+            w.signal.takePending(parent); // back from vfork, it takes what it was told of in D
         }
     }
 }

@@ -56,6 +56,15 @@ final class Ptrace {
         t.traceStopped = false;
         t.ptraceCode = 0;
         if (t.signal.stopSig != 0 && t.exitState == Task.ALIVE) t.stopped = true;
+        // running again, it takes what was sent while it was traced (get_signal, no tracer to ask now)
+        if (t.exitState == Task.ALIVE && !t.stopped && t.signal.pending != 0 && !traced(t)) {
+            t.sigpending = true;
+            w.signal.takePending(t);
+        }
+    }
+
+    private boolean traced(Task t) {
+        return w.signal.traced(t);
     }
 
     /**

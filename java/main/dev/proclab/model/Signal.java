@@ -91,10 +91,22 @@ final class Signal {
         if (isStopSignal(sig)) {
             s.pending &= ~(1L << Signals.SIGCONT);
             if (ignored) return;
-            // do_signal_stop: SIGTSTP/SIGTTIN/SIGTTOU are discarded in an orphaned process group
-            if (sig != Signals.SIGSTOP && w.exit.orphanedPgrp(t.groupLeader)) return;
-            if (traced(t)) return; // the tracer sees it; the model keeps it pending
-            doStop(t, sig);
+            if (traced(t)) {
+                s.pending |= 1L << sig; // a tracee stays in its ptrace stop; it takes the stop once let go
+                return;
+            }
+            Task taker = chooseThread(t);
+            if (taker == null) {
+                s.pending |= 1L << sig; // nobody wants it (all stopped): queued, and SIGCONT will flush it
+                return;
+            }
+            if (taker.run == Task.VFORK) {
+                // the chosen thread sleeps where only a fatal signal wakes it; the others never hear of it
+                s.pending |= 1L << sig;
+                taker.sigpending = true;
+                return;
+            }
+            takeStop(t, sig);
             return;
         }
         if (ignored || isDefaultIgnored(sig)) return;
@@ -102,12 +114,64 @@ final class Signal {
             s.pending |= 1L << sig; // a tracee reports signals to its tracer first
             return;
         }
-        if (s.stopSig != 0) {
+        Task taker = chooseThread(t);
+        if (taker == null) {
             // complete_signal: no stopped thread wants_signal() but SIGKILL; it stays pending until SIGCONT
             s.pending |= 1L << sig;
             return;
         }
-        w.exit.groupExit(t, sig);
+        if (Signals.dumpsCore(sig) && taker.run == Task.VFORK) {
+            // a core dump is the taking thread's own work (get_signal); complete_signal's shortcut that
+            // kills the whole group at once is only for signals that dump no core
+            s.pending |= 1L << sig;
+            taker.sigpending = true;
+            return;
+        }
+        w.exit.groupExit(Signals.dumpsCore(sig) ? taker : t, sig);
+    }
+
+    /** do_signal_stop, as the thread that took the signal runs it: orphaned groups discard the tty stops. */
+    private void takeStop(Task t, int sig) {
+        // SIGTSTP/SIGTTIN/SIGTTOU are discarded in an orphaned process group
+        if (sig != Signals.SIGSTOP && w.exit.orphanedPgrp(t.groupLeader)) return;
+        doStop(t, sig);
+    }
+
+    /**
+     * complete_signal's choice of the thread that takes a group signal: the addressed one if it
+     * wants_signal() (not stopped, not already told of a signal), else the first of its group that
+     * does; null when none does (all stopped).
+     */
+    Task chooseThread(Task p) {
+        if (wants(p)) return p;
+        for (Task u = p.groupLeader; u != null; u = u.nextThread) if (wants(u)) return u;
+        return null;
+    }
+
+    private static boolean wants(Task u) {
+        return u.exitState == Task.ALIVE && !u.stopped && !u.traceStopped && !u.sigpending;
+    }
+
+    /**
+     * A thread that was told of a group signal and could not take it (a vfork parent in D) takes it
+     * when it runs again: the lowest pending signal first (next_signal).
+     */
+    void takePending(Task t) {
+        if (!t.sigpending) return;
+        t.sigpending = false;
+        Sig s = t.signal;
+        if (s.pending == 0 || t.exitState != Task.ALIVE || t.stopped || t.traceStopped) return;
+        int sig = Long.numberOfTrailingZeros(s.pending);
+        s.pending &= ~(1L << sig);
+        if (isStopSignal(sig)) {
+            if (!t.sighand.ignores(sig)) takeStop(t, sig);
+        } else if (!t.sighand.ignores(sig)) {
+            w.exit.groupExit(t, sig);
+        }
+        if (s.pending != 0 && t.exitState == Task.ALIVE && !t.stopped) {
+            t.sigpending = true;
+            takePending(t);
+        }
     }
 
     boolean traced(Task t) {
@@ -136,6 +200,8 @@ final class Signal {
 
     void doContinue(Task t) {
         Sig s = t.signal;
+        // prepare_signal: SIGCONT flushes every pending stop signal, stopped or not
+        s.pending &= ~(1L << Signals.SIGSTOP | 1L << 20 | 1L << 21 | 1L << 22);
         if (s.stopSig == 0) return;
         s.stopSig = 0;
         s.stopNotify = false;

@@ -24,6 +24,7 @@ final class Task {
     byte exitState;
     boolean stopped;       // group stop (T)
     boolean traceStopped;  // ptrace stop (t)
+    boolean sigpending;    // TIF_SIGPENDING: complete_signal chose it for a group signal it has not taken yet
     boolean execd;         // runs another program than the agent
     boolean labTask;       // created by the lab (in the lab's cgroup)
     boolean never;         // a name whose fork failed: no process, ever
