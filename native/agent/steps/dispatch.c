@@ -90,6 +90,14 @@ static void settle_named(struct ctx *x, struct node *c)
 	if (ntasks <= 256)
 		for (int i = 0; i < ntasks; i++)
 			settle_rest(tasks[i], dl);
+	/* a process asleep in a blocking wait may have been woken by the step (a
+	 * child ended): let it finish, reap and answer, before another process
+	 * can take the child from it. Not woken, it stays asleep: 1 ms tells */
+	for (int i = 0; i < ntasks; i++) {
+		struct task *t = tasks[i];
+		if (t->waiting && !t->reaped && !t->dead && t->host_pid > 0)
+			WAIT_UNTIL(!t->waiting || at_rest(t->host_pid, 1000000), dl);
+	}
 }
 
 int step_run(struct ctx *x, struct node *c)

@@ -70,6 +70,11 @@ static int try_fast(struct ctx *x, struct node *c, int64_t iters)
 	if (!p || p->busy || p->waiting || p->never || p->reaped || p->dead || p->ended || p->vfork_of >= 0 ||
 	    usable(x, p, 0) != ST_OK)
 		return -1;
+	/* another thread of P's group asleep in a wait would race P for the
+	 * children it makes: step by step, each exit lets that waiter go first */
+	for (int i = 0; i < ntasks; i++)
+		if (tasks[i]->waiting && tasks[i]->group == p->group && tasks[i] != p)
+			return -1;
 	/* every name it will bind must be free */
 	struct ctx y = *x;
 	y.in_repeat = 1;

@@ -160,6 +160,8 @@ final class Exec {
                 else if (u.pgrp == p) u.pgrp = leader;
                 if (u.session == leader) u.session = p;
                 else if (u.session == p) u.session = leader;
+                // a blocked waitpid(pid) waits for the pid, which the process keeps
+                if (u.waitTarget == leader) u.waitTarget = p;
             }
         }
     }

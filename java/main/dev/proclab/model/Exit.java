@@ -197,13 +197,7 @@ final class Exit {
         long limit = t.signal.soft(Sig.CORE);
         if (limit != RLIM_INFINITY && limit < 4096) return false;
         if (!w.cfg.coreToFile()) return false;
-        return t.capable() || kernelUid(t) == w.cfg.uid();
-    }
-
-    /** The uid the kernel sees: a user namespace maps its root to the agent's user, or every uid to itself. */
-    private int kernelUid(Task t) {
-        if (!t.inUserNs || t.mappedUid == World.ALL_UIDS) return t.uid;
-        return t.uid == t.mappedUid ? w.cfg.uid() : -1;
+        return t.capable() || t.kuid == w.cfg.uid();
     }
 
     /** will_become_orphaned_pgrp(pgrp, NULL): no member has a parent in another pgrp of the same session. */
@@ -385,7 +379,8 @@ final class Exit {
                     w.waiters.remove(i);
                     continue;
                 }
-                if (wouldReturn(waiter)) ready.add(waiter);
+                // a stopped waiter is in its stop, not in do_wait: the wait goes on after SIGCONT
+                if (!waiter.stopped && !waiter.traceStopped && wouldReturn(waiter)) ready.add(waiter);
             }
             if (ready.isEmpty()) return;
             Task waiter = ready.get(ready.size() == 1 ? 0 : w.choose("which of the waiters woken together returns first", names(ready)));

@@ -73,6 +73,8 @@ final class Fork {
                 | PF_FORKNOEXEC;
         c.uid = cur.uid;
         c.suid = cur.suid;
+        c.kuid = cur.kuid;
+        c.ksuid = cur.ksuid;
         c.inUserNs = cur.inUserNs;
         c.nsCaps = cur.nsCaps;
         c.mappedUid = cur.mappedUid;

@@ -26,7 +26,7 @@ final class Ptrace {
         if (target.exitState != Task.ALIVE) return Errno.EPERM;
         if (target.ptracer != null) return Errno.EPERM;
         // __ptrace_may_access: same uids and a dumpable mm, else CAP_SYS_PTRACE
-        boolean needCap = tracer.uid != target.uid || tracer.uid != target.suid
+        boolean needCap = tracer.kuid != target.kuid || tracer.kuid != target.ksuid
                 || target.mm != null && !target.mm.dumpable;
         // yama_ptrace_access_check: scope 1 lets only ancestors attach without CAP_SYS_PTRACE
         if (w.cfg.yamaScope() >= 3) return Errno.EPERM;

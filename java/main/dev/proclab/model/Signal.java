@@ -54,7 +54,8 @@ final class Signal {
             // the target must be visible in the sender's pid namespace
             if (!Pid.visible(target, sender.ns)) return Errno.ESRCH;
             // kill_ok_by_cred, else CAP_KILL
-            if (sender.uid != target.uid && sender.uid != target.suid && sender.suid != target.uid && sender.suid != target.suid) {
+            // (kernel uids: a process in a user namespace of its own is still its maker's uid)
+            if (sender.kuid != target.kuid && sender.kuid != target.ksuid && sender.ksuid != target.kuid && sender.ksuid != target.ksuid) {
                 // ns_capable(the target's user namespace, CAP_KILL)
                 if (!(sender.capable() || sender.nsCapable() && target.inUserNs)) return Errno.EPERM;
                 sender.flags |= PF_SUPERPRIV;
@@ -161,7 +162,7 @@ final class Signal {
         t.sigpending = false;
         Sig s = t.signal;
         if (s.pending == 0 || t.exitState != Task.ALIVE || t.stopped || t.traceStopped) return;
-        int sig = Long.numberOfTrailingZeros(s.pending);
+        int sig = nextSignal(s.pending);
         s.pending &= ~(1L << sig);
         if (isStopSignal(sig)) {
             if (!t.sighand.ignores(sig)) takeStop(t, sig);
@@ -172,6 +173,15 @@ final class Signal {
             t.sigpending = true;
             takePending(t);
         }
+    }
+
+    /** SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS: next_signal takes these first. */
+    private static final long SYNCHRONOUS_MASK = 1L << 11 | 1L << 7 | 1L << 4 | 1L << 5 | 1L << 8 | 1L << 31;
+
+    /** next_signal: the lowest pending signal, the synchronous ones before all others. */
+    static int nextSignal(long pending) {
+        long sync = pending & SYNCHRONOUS_MASK;
+        return Long.numberOfTrailingZeros(sync != 0 ? sync : pending);
     }
 
     boolean traced(Task t) {
@@ -212,7 +222,7 @@ final class Signal {
             else if ((u.run == Task.HOLD || u.run == Task.SPIN) && u.busyUntil <= w.clock) u.run = Task.IDLE;
         }
         if (s.pending != 0 && s.live > 0) {
-            int sig = Long.numberOfTrailingZeros(s.pending);
+            int sig = nextSignal(s.pending);
             s.pending = 0;
             w.exit.groupExit(t, sig);
         }

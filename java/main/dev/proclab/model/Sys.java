@@ -26,6 +26,14 @@ final class Sys {
         w.nprocOf(t.uid)[0]--;
         w.nprocOf(uid)[0]++;
         t.uid = t.suid = uid;
+        t.kuid = t.ksuid = kernelUid(t, uid);
+    }
+
+    /** make_kuid: the kernel's uid for a uid of t's user namespace (its map: all uids, or 0 → the agent's). */
+    int kernelUid(Task t, int uid) {
+        if (!t.inUserNs || t.mappedUid == ALL_UIDS) return uid;
+        if (t.mappedUid == 0 && uid == 0) return w.cfg.uid();
+        return t.kuid; // unmapped: the credentials do not change
     }
 
 
