@@ -103,6 +103,20 @@ static void put_proc_text(pid_t pid, struct sbuf *res, struct sbuf *tmp)
 		sb_puts(res, ",\"children\":");
 		sb_jstrn(res, tmp->p ? tmp->p : "", tmp->len);
 	}
+	/* where it sleeps: wchan (its owner may read it), the kernel stack (root only) */
+	static const char *const why[] = {"wchan", "stack"};
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "/proc/%d/%s", pid, why[i]);
+		sb_reset(tmp);
+		int e = read_file(path, tmp);
+		if (e == 0) {
+			sb_printf(res, ",\"%s\":", why[i]);
+			sb_jstrn(res, tmp->p ? tmp->p : "", tmp->len);
+		} else {
+			sb_printf(res, ",\"%s_errno\":", why[i]);
+			sb_jstr(res, errno_name(e));
+		}
+	}
 }
 
 static void put_region(pid_t pid, const struct lab_region *r, struct sbuf *res)

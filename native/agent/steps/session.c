@@ -82,6 +82,13 @@ int cmd_system(struct ctx *x, struct node *c)
 	}
 	sb_printf(x->res, ",\"pid_max\":%lld,\"ns_last_pid\":%lld,\"threads_max\":%lld", (long long)pm,
 		  (long long)lp, (long long)tm);
+	/* the machine's memory counters (KernelStack: the kernel stacks of all tasks) */
+	struct sbuf mi = {0};
+	if (read_file("/proc/meminfo", &mi) == 0) {
+		sb_puts(x->res, ",\"meminfo\":");
+		sb_jstrn(x->res, mi.p ? mi.p : "", mi.len);
+	}
+	free(mi.p);
 	return ST_OK;
 }
 
@@ -116,6 +123,29 @@ int cmd_observe(struct ctx *x, struct node *c)
 		if (!valid_var(c->argv[i]))
 			return error(x, "bad region name '%.80s'", c->argv[i]);
 	observe_task(p, c->argv + 2, c->argc - 2, x->res);
+	return ST_OK;
+}
+
+/* The image of a lab process as the kernel keeps it (its VMAs, and which have
+ * anonymous pages): the machine facts the model is told before a lab. */
+int cmd_image(struct ctx *x, struct node *c)
+{
+	struct task *p;
+	TRY(need_args(x, c, 2, 2));
+	TRY(get_task(x, c->argv[1], &p));
+	if (!task_exists(p))
+		return error(x, "%s does not exist", p->name);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/smaps", p->host_pid);
+	struct sbuf b = {0};
+	int e = read_file(path, &b);
+	if (e) {
+		free(b.p);
+		return failed_errno(x, e);
+	}
+	sb_puts(x->res, ",\"smaps\":");
+	sb_jstrn(x->res, b.p ? b.p : "", b.len);
+	free(b.p);
 	return ST_OK;
 }
 

@@ -109,7 +109,7 @@ final class RunCommand extends BaseCommand {
             Kernel real = whyNot == null ? new RealKernel(agent) : null;
             LabRunner runner = new LabRunner(lab.id(), lab.steps(), lab.sandbox()).withTimeout(java.time.Duration.ofSeconds(timeoutSeconds));
             if (html != null) runner.withTrees();
-            LabResult r = runner.run(Models.kernel(lab), real, whyNot);
+            LabResult r = runner.run(Models.kernel(lab, machine), real, whyNot);
             results.add(r);
             entries.add(new HtmlReport.Entry(lab, r));
             if (!json) table.lab(lab.title(), r);

@@ -8,10 +8,22 @@ import dev.proclab.posix.Posix;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import dev.proclab.proc.ProcStack;
+import dev.proclab.proc.Smaps;
 
-/** This machine as the real side sees it: kernel release, architecture, and each capability, found out by the agent trying it. */
-public record Machine(String release, String machine, Map<Capability, Probe> capabilities) {
+/**
+ * This machine as the real side sees it: kernel release, architecture, each capability (found out by the
+ * agent trying it), and a fresh lab process as the kernel keeps it ({@code image}, null when unknown).
+ */
+public record Machine(String release, String machine, Map<Capability, Probe> capabilities, Image image) {
+
+    /**
+     * A fresh lab process (main, idle in its command loop): its VMAs, those with anonymous pages, and
+     * where it sleeps (wchan; kstack is null when /proc/PID/stack is not readable: it needs root).
+     */
+    public record Image(int vmas, int anonVmas, String idleWchan, List<String> idleKstack) {}
 
     public boolean has(Capability c) {
         Probe p = capabilities.get(c);
@@ -23,7 +35,7 @@ public record Machine(String release, String machine, Map<Capability, Probe> cap
         Map<Capability, Probe> caps = new EnumMap<>(Capability.class);
         String os = System.getProperty("proclab.os", System.getProperty("os.name"));
         for (Capability c : Capability.values()) caps.put(c, new Probe(false, "not Linux (" + os + ")"));
-        return new Machine(System.getProperty("os.version"), System.getProperty("os.arch"), caps);
+        return new Machine(System.getProperty("os.version"), System.getProperty("os.arch"), caps, null);
     }
 
     /** Starts an agent, asks it to probe, and ends it. */
@@ -41,7 +53,31 @@ public record Machine(String release, String machine, Map<Capability, Probe> cap
                 caps.put(cap, p == null ? new Probe(false, "the agent did not probe it")
                         : new Probe(p.path("ok").asBoolean(), p.path("how").asText("")));
             }
-            return new Machine(hello.path("release").asText(), hello.path("machine").asText(), caps);
+            return new Machine(hello.path("release").asText(), hello.path("machine").asText(), caps, image(agent));
+        }
+    }
+
+    /** Starts main in the probing agent and looks at it: the lab image the model is told about. */
+    private static Image image(AgentConnection agent) {
+        try {
+            List<Event> ignored = new ArrayList<>();
+            if (!agent.call("start", 10_000, ignored).path("ok").asBoolean()) return null;
+            JsonNode img = agent.call("image main", 10_000, ignored);
+            // main is back in its command loop a moment after start: until then wchan reads 0
+            JsonNode obs = agent.call("observe main", 10_000, ignored);
+            for (int i = 0; i < 50 && obs.has("wchan") && ProcStack.wchan(obs.get("wchan").asText()) == null; i++) {
+                Thread.sleep(10);
+                obs = agent.call("observe main", 10_000, ignored);
+            }
+            if (!img.path("ok").asBoolean() || !img.has("smaps") || !obs.has("wchan")) return null;
+            Smaps.Summary s = Smaps.parse(img.get("smaps").asText());
+            List<String> stack = obs.has("stack") ? ProcStack.frames(obs.get("stack").asText()) : null;
+            return new Image(s.vmas(), s.anonymous(), ProcStack.wchan(obs.get("wchan").asText()), stack == null || stack.isEmpty() ? null : stack);
+        } catch (KernelException e) {
+            return null; // the defaults stand
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 }

@@ -29,6 +29,7 @@ public final class RealKernel implements Kernel {
     private AgentConnection agent;
     private final NameTable names = new NameTable();
     private final Map<String, Map<String, SlabInfo.Cache>> slabLabels = new HashMap<>();
+    private final SystemFields system = new SystemFields();
     private boolean pidNamespace;
     private java.nio.file.Path cgroup;
     private boolean namesStale;
@@ -126,11 +127,7 @@ public final class RealKernel implements Kernel {
             RawProcess p = new RawProcess(raw, names, pidNamespace);
             for (String f : o.fields()) out.add(p.field(subject, f));
         } else if (!o.system().isEmpty()) {
-            JsonNode r = call("system", events);
-            for (String f : o.system()) {
-                JsonNode v = r.get(f);
-                out.add(v == null || v.isNull() ? Observation.skip("system", f, "the agent could not read " + f) : Observation.of("system", f, v.asLong()));
-            }
+            out.addAll(system.read(o, call("system", events)));
         } else if (!o.slab().isEmpty()) {
             out.addAll(slab(o, events));
         }
