@@ -79,6 +79,7 @@ final class World {
     final Time time = new Time(this);
     final ProcFs procfs = new ProcFs(this);
     final Wchan wchan = new Wchan(this);
+    final Trace trace = new Trace(this);
     final Layout layout;
     final Map<String, long[]> systemLabels = new HashMap<>();
     final Map<String, List<String>> systemLabelFields = new HashMap<>();

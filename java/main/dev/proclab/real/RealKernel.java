@@ -30,6 +30,7 @@ public final class RealKernel implements Kernel {
     private final NameTable names = new NameTable();
     private final Map<String, Map<String, SlabInfo.Cache>> slabLabels = new HashMap<>();
     private final SystemFields system = new SystemFields();
+    private KernelTracer tracer;
     private boolean pidNamespace;
     private java.nio.file.Path cgroup;
     private boolean namesStale;
@@ -113,7 +114,10 @@ public final class RealKernel implements Kernel {
     private List<Observation> observe(Step.Observe o, List<Event> events) throws KernelException {
         refreshNames(events);
         List<Observation> out = new ArrayList<>();
-        if (!o.procs().isEmpty()) {
+        if (!o.kernel().isEmpty()) {
+            if (tracer == null) tracer = new KernelTracer(c -> call(c, events), names);
+            out.addAll(tracer.observe(o));
+        } else if (!o.procs().isEmpty()) {
             Set<String> regions = new LinkedHashSet<>();
             for (String f : o.fields()) if (f.startsWith("frames.")) regions.add(f.substring("frames.".length()));
             for (String proc : o.procs()) {
@@ -186,6 +190,7 @@ public final class RealKernel implements Kernel {
     public void close() {
         if (agent != null) agent.close();
         removeCgroup();
+        if (tracer != null && tracer.instance() != null && agent != null && !agent.endedCleanly()) TraceCleaner.clean(agentPath);
     }
 
     /** The agent removes its cgroup as it ends; one that was SIGKILLed cannot, so it is done here. */
