@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "agent.h"
 #include "sys.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -379,6 +380,25 @@ static int p_setuid(struct probe_out *o)
 	return 1;
 }
 
+/* the lab's own tracefs instance: made (mounting tracefs in this child's own
+ * mount namespace if need be) and removed again */
+static int p_tracefs(struct probe_out *o)
+{
+	char msg[200];
+	if (trace_open(64, msg, sizeof msg) != 0) {
+		snprintf(o->how, sizeof o->how, "%s", msg);
+		return 0;
+	}
+	struct sbuf d = {0};
+	trace_describe(&d);
+	int mounted = d.p && strstr(d.p, "\"mounted\":true") != NULL;
+	free(d.p);
+	trace_close();
+	snprintf(o->how, sizeof o->how, "made and removed a tracefs instance%s",
+		 mounted ? " (tracefs mounted in a mount namespace of its own)" : "");
+	return 1;
+}
+
 void probe_all(struct sbuf *res)
 {
 	static const struct {
@@ -386,7 +406,7 @@ void probe_all(struct sbuf *res)
 		int (*fn)(struct probe_out *);
 	} P[] = {{"root", p_root},         {"pid-namespace", p_pidns}, {"user-namespace", p_userns},
 		 {"slabinfo", p_slabinfo}, {"pagemap-pfn", p_pagemap}, {"ptrace", p_ptrace},
-		 {"cgroup-pids", p_cgroup}, {"setuid", p_setuid}};
+		 {"cgroup-pids", p_cgroup}, {"setuid", p_setuid},  {"tracefs", p_tracefs}};
 	sb_puts(res, ",\"caps\":{");
 	for (size_t i = 0; i < sizeof P / sizeof P[0]; i++) {
 		struct probe_out o;

@@ -270,8 +270,9 @@ final class KernelWindow {
 
     /**
      * Where the kernel maps all memory (page_offset_base, randomized in 1 GiB steps): an object's address
-     * less its page's physical address, for allocations right after a page allocation in the same task;
-     * a true pair gives the base plus less than a slab, so the most common 1 GiB boundary is it.
+     * less its page's physical address, for allocations right after a page allocation in the same task.
+     * A true pair gives the base plus less than the new pages' size; pairs that do not are left out,
+     * and the most common 1 GiB boundary of the rest is the base.
      */
     private long directMapBase() {
         Map<Long, Integer> votes = new HashMap<>();
@@ -283,7 +284,8 @@ final class KernelWindow {
                 Rec p = lastPage.remove(pid);
                 if (p == null) continue;
                 long d = x.num("ptr") - (p.num("pfn") << 12);
-                votes.merge(d & ~((1L << 30) - 1), 1, Integer::sum);
+                // a true pair puts the object inside the new pages; a chance pair lands anywhere in 1 GiB
+                if ((d & ((1L << 30) - 1)) < (4096L << p.num("order"))) votes.merge(d & ~((1L << 30) - 1), 1, Integer::sum);
             }
         }
         Long m = mode(votes);
