@@ -40,8 +40,11 @@ public final class Fields {
     public static final List<String> KERNEL_CACHES = List.of("task_struct", "cred", "files_cache", "fs_cache",
             "sighand_cache", "signal_cache", "mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "pid");
 
-    /** faults.KIND: a read fault, a write fault on a page not present, a write fault on a present page (COW). */
-    public static final List<String> FAULT_KINDS = List.of("read", "write", "cow");
+    /**
+     * faults.KIND: a read of a page not present, a write to a page not present, a write to a present
+     * page (copy-on-write: a shared page, or the zero page), an instruction fetch (code paged in).
+     */
+    public static final List<String> FAULT_KINDS = List.of("read", "write", "cow", "exec");
 
     /** Keys of a slabs.CACHE value. */
     public static final List<String> SLABS = List.of("slabs", "order", "every");

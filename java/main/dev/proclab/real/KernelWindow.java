@@ -158,8 +158,8 @@ final class KernelWindow {
         for (Rec x : recs) {
             if (!x.event().equals("page_fault_user") || !subjects.contains((long) x.r().pid())) continue;
             long ec = x.num("error_code");
-            // x86 page fault error code: bit 0 the page was present, bit 1 a write
-            String kind = (ec & 2) == 0 ? "read" : (ec & 1) == 0 ? "write" : "cow";
+            // x86 page fault error code: bit 0 the page was present, bit 1 a write, bit 4 an instruction fetch
+            String kind = (ec & 0x10) != 0 ? "exec" : (ec & 2) == 0 ? "read" : (ec & 1) == 0 ? "write" : "cow";
             m.merge(kind, 1, Integer::sum);
         }
         return m;
