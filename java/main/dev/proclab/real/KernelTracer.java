@@ -64,6 +64,27 @@ final class KernelTracer {
         this.names = names;
     }
 
+    /** Switches on what these kernel families need (as a label would); null, or why tracing cannot run. */
+    String start(Set<String> families) throws KernelException {
+        if (unavailable == null) prepare(families);
+        return unavailable;
+    }
+
+    /** Drains the buffers and drops what was read: {pages read, events lost so far}. */
+    long[] drainCount() throws KernelException {
+        JsonNode r = agent.call("trace read count");
+        return new long[] {r.path("npages").asLong(), r.path("lost_events").asLong() + r.path("dropped_pages").asLong()};
+    }
+
+    /** Removes the instance; a later start makes a new one. */
+    void stop() throws KernelException {
+        agent.call("trace close");
+        opened = false;
+        enabled.clear();
+        stackCaches.clear();
+        unavailable = null;
+    }
+
     /** The instance's name while one was made (for the cleanup of a killed agent), else null. */
     String instance() {
         return instance;
