@@ -31,16 +31,6 @@ int kernel_at_least(int major, int minor)
 	return a > major || (a == major && b >= minor);
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	ssize_t n = write(fd, s, strlen(s));
-	int e = n < 0 ? errno : 0;
-	close(fd);
-	return e;
-}
 
 /* Where a pids cgroup can be made: the directory of our own cgroup in the
  * hierarchy that has the pids controller. Returns 2 (v2), 1 (v1), 0. */
@@ -97,7 +87,7 @@ int cgroup_create(long pids_max, char *path, size_t pathlen, char *msg, size_t m
 	if (v == 2) {
 		char sub[700];
 		snprintf(sub, sizeof sub, "%s/cgroup.subtree_control", dir);
-		write_str(sub, "+pids"); /* may already be on; a real failure shows below */
+		write_text(sub, "+pids"); /* may already be on; a real failure shows below */
 	}
 	snprintf(path, pathlen, "%s/proclab-%d-%d", dir, getpid(), n++);
 	if (mkdir(path, 0755) < 0) {
@@ -109,7 +99,7 @@ int cgroup_create(long pids_max, char *path, size_t pathlen, char *msg, size_t m
 	char f[700], num[32];
 	snprintf(f, sizeof f, "%s/pids.max", path);
 	snprintf(num, sizeof num, "%ld", pids_max);
-	int e = write_str(f, num);
+	int e = write_text(f, num);
 	if (e) {
 		snprintf(msg, msglen, "writing %s: %s", f, errno_name(e));
 		rmdir(path);
@@ -124,7 +114,7 @@ int cgroup_add(const char *path, pid_t pid)
 	char f[700], num[32];
 	snprintf(f, sizeof f, "%s/cgroup.procs", path);
 	snprintf(num, sizeof num, "%d", pid);
-	return write_str(f, num);
+	return write_text(f, num);
 }
 
 void cgroup_kill_all(const char *path)
@@ -250,14 +240,14 @@ int userns_map(pid_t pid)
 	char f[64], m[64];
 	int e;
 	snprintf(f, sizeof f, "/proc/%d/setgroups", pid);
-	write_str(f, "deny");
+	write_text(f, "deny");
 	snprintf(f, sizeof f, "/proc/%d/uid_map", pid);
 	snprintf(m, sizeof m, "0 %d 1", (int)geteuid());
-	if ((e = write_str(f, m)))
+	if ((e = write_text(f, m)))
 		return e;
 	snprintf(f, sizeof f, "/proc/%d/gid_map", pid);
 	snprintf(m, sizeof m, "0 %d 1", (int)getegid());
-	return write_str(f, m);
+	return write_text(f, m);
 }
 
 static int p_pidns(struct probe_out *o)

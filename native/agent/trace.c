@@ -3,6 +3,7 @@
  * perf-tools style: an instance of our own, restored on every exit path. */
 #define _GNU_SOURCE
 #include "trace.h"
+#include "agent.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,31 +43,6 @@ static struct {
 	char events[MAX_EVENTS][96]; /* enabled, to disable at the end */
 	int nevents;
 } tr = {.ncpu = 0};
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	ssize_t n = write(fd, s, strlen(s));
-	int e = n < 0 ? errno : 0;
-	close(fd);
-	return e;
-}
-
-static int read_text(const char *path, struct sbuf *out)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	char buf[4096];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		sb_putn(out, buf, (size_t)n);
-	int e = n < 0 ? errno : 0;
-	close(fd);
-	return e;
-}
 
 /* /proc/PID/stat field 22, the start time in clock ticks since boot: with
  * the pid it names one process for good (a pid is reused, this pair never). */
@@ -180,7 +156,7 @@ int trace_open(long buffer_kb, char *msg, size_t msglen)
 	} set[] = {{"tracing_on", "0"}, {"buffer_size_kb", num}, {"trace_clock", "mono"}};
 	for (size_t i = 0; i < sizeof set / sizeof set[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", tr.dir, set[i].file);
-		if ((e = write_file(path, set[i].value))) {
+		if ((e = write_text(path, set[i].value))) {
 			snprintf(msg, msglen, "writing %s to %s: %s", set[i].value, path, errno_name(e));
 			trace_close();
 			return e;
@@ -198,7 +174,7 @@ int trace_open(long buffer_kb, char *msg, size_t msglen)
 		tr.fds[c] = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	}
 	snprintf(path, sizeof path, "%s/tracing_on", tr.dir);
-	write_file(path, "1");
+	write_text(path, "1");
 	tr.last_drain = mono_ns();
 	return 0;
 }
@@ -234,7 +210,7 @@ int trace_format(const char *event, struct sbuf *res, char *msg, size_t msglen)
 	char path[800];
 	snprintf(path, sizeof path, "%s/events/%s/format", tr.dir, event);
 	struct sbuf f = {0};
-	int e = read_text(path, &f);
+	int e = read_file(path, &f);
 	if (e) {
 		snprintf(msg, msglen, "reading %s: %s", path, errno_name(e));
 	} else {
@@ -257,13 +233,13 @@ int trace_enable(const char *event, const char *filter, struct sbuf *res, char *
 	char path[800];
 	if (filter && *filter) {
 		snprintf(path, sizeof path, "%s/events/%s/filter", tr.dir, event);
-		if ((e = write_file(path, filter))) {
+		if ((e = write_text(path, filter))) {
 			snprintf(msg, msglen, "writing the filter of %s: %s", event, errno_name(e));
 			return e;
 		}
 	}
 	snprintf(path, sizeof path, "%s/events/%s/enable", tr.dir, event);
-	if ((e = write_file(path, "1"))) {
+	if ((e = write_text(path, "1"))) {
 		snprintf(msg, msglen, "enabling %s: %s", event, errno_name(e));
 		return e;
 	}
@@ -283,7 +259,7 @@ int trace_trigger(const char *event, const char *trigger, char *msg, size_t msgl
 	}
 	char path[800];
 	snprintf(path, sizeof path, "%s/events/%s/trigger", tr.dir, event);
-	int e = write_file(path, trigger);
+	int e = write_text(path, trigger);
 	if (e)
 		snprintf(msg, msglen, "writing the trigger of %s: %s", event, errno_name(e));
 	return e;
@@ -374,7 +350,7 @@ static long long lost_on(int cpu)
 	snprintf(path, sizeof path, "%s/per_cpu/cpu%d/stats", tr.dir, cpu);
 	struct sbuf s = {0};
 	long long lost = 0;
-	if (read_text(path, &s) == 0 && s.p) {
+	if (read_file(path, &s) == 0 && s.p) {
 		static const char *const keys[] = {"\noverrun: ", "\ncommit overrun: ", "\ndropped events: "};
 		for (size_t k = 0; k < 3; k++) {
 			char *p = strstr(s.p, keys[k]);
@@ -439,10 +415,10 @@ void trace_close(void)
 	char path[800];
 	if (tr.dir[0]) {
 		snprintf(path, sizeof path, "%s/tracing_on", tr.dir);
-		write_file(path, "0");
+		write_text(path, "0");
 		for (int i = 0; i < tr.nevents; i++) {
 			snprintf(path, sizeof path, "%s/events/%s/enable", tr.dir, tr.events[i]);
-			write_file(path, "0");
+			write_text(path, "0");
 		}
 	}
 	tr.nevents = 0;

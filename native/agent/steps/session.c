@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+static int put_file(struct ctx *x, const char *key, const char *path);
+
 int pidns_on, sb_userns;
 long sb_pid_max, sb_pids_max;
 char cg_path[800];
@@ -83,28 +85,30 @@ int cmd_system(struct ctx *x, struct node *c)
 	sb_printf(x->res, ",\"pid_max\":%lld,\"ns_last_pid\":%lld,\"threads_max\":%lld", (long long)pm,
 		  (long long)lp, (long long)tm);
 	/* the machine's memory counters (KernelStack: the kernel stacks of all tasks) */
-	struct sbuf mi = {0};
-	if (read_file("/proc/meminfo", &mi) == 0) {
-		sb_puts(x->res, ",\"meminfo\":");
-		sb_jstrn(x->res, mi.p ? mi.p : "", mi.len);
+	if (put_file(x, "meminfo", "/proc/meminfo") != ST_OK)
+		x->err = 0; /* the sysctls stand without it */
+	return ST_OK;
+}
+
+/* a file as read, under KEY of the result; its errno when it cannot be read */
+static int put_file(struct ctx *x, const char *key, const char *path)
+{
+	struct sbuf b = {0};
+	int e = read_file(path, &b);
+	if (e) {
+		free(b.p);
+		return failed_errno(x, e);
 	}
-	free(mi.p);
+	sb_printf(x->res, ",\"%s\":", key);
+	sb_jstrn(x->res, b.p ? b.p : "", b.len);
+	free(b.p);
 	return ST_OK;
 }
 
 int cmd_slabinfo(struct ctx *x, struct node *c)
 {
 	(void)c;
-	struct sbuf b = {0};
-	int e = read_file("/proc/slabinfo", &b);
-	if (e) {
-		free(b.p);
-		return failed_errno(x, e);
-	}
-	sb_puts(x->res, ",\"text\":");
-	sb_jstrn(x->res, b.p ? b.p : "", b.len);
-	free(b.p);
-	return ST_OK;
+	return put_file(x, "text", "/proc/slabinfo");
 }
 
 int cmd_observe(struct ctx *x, struct node *c)
@@ -137,16 +141,7 @@ int cmd_image(struct ctx *x, struct node *c)
 		return error(x, "%s does not exist", p->name);
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/smaps", p->host_pid);
-	struct sbuf b = {0};
-	int e = read_file(path, &b);
-	if (e) {
-		free(b.p);
-		return failed_errno(x, e);
-	}
-	sb_puts(x->res, ",\"smaps\":");
-	sb_jstrn(x->res, b.p ? b.p : "", b.len);
-	free(b.p);
-	return ST_OK;
+	return put_file(x, "smaps", path);
 }
 
 int cmd_observe_pid(struct ctx *x, struct node *c)

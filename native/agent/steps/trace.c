@@ -33,24 +33,20 @@ int cmd_trace(struct ctx *x, struct node *c)
 	}
 	if (!trace_is_open())
 		return error(x, "trace %s: no trace instance (trace open first)", sub);
-	if (!strcmp(sub, "enable") || !strcmp(sub, "format")) {
-		TRY(need_args(x, c, 3, !strcmp(sub, "enable") ? 4 : 3));
-		int e = !strcmp(sub, "enable")
-				? trace_enable(c->argv[2], c->argc == 4 ? c->argv[3] : NULL, x->res, x->msg, sizeof x->msg)
-				: trace_format(c->argv[2], x->res, x->msg, sizeof x->msg);
-		if (e == EINVAL && !strncmp(x->msg, "not an event", 12))
-			return ST_ERROR;
-		if (e) {
-			x->err = e;
-			return ST_FAIL;
+	if (!strcmp(sub, "enable") || !strcmp(sub, "format") || !strcmp(sub, "trigger")) {
+		int e;
+		if (!strcmp(sub, "enable")) {
+			TRY(need_args(x, c, 3, 4));
+			e = trace_enable(c->argv[2], c->argc == 4 ? c->argv[3] : NULL, x->res, x->msg, sizeof x->msg);
+		} else if (!strcmp(sub, "format")) {
+			TRY(need_args(x, c, 3, 3));
+			e = trace_format(c->argv[2], x->res, x->msg, sizeof x->msg);
+		} else {
+			TRY(need_args(x, c, 4, 4));
+			e = trace_trigger(c->argv[2], c->argv[3], x->msg, sizeof x->msg);
 		}
-		return ST_OK;
-	}
-	if (!strcmp(sub, "trigger")) {
-		TRY(need_args(x, c, 4, 4));
-		int e = trace_trigger(c->argv[2], c->argv[3], x->msg, sizeof x->msg);
 		if (e == EINVAL && !strncmp(x->msg, "not an event", 12))
-			return ST_ERROR;
+			return ST_ERROR; /* the command is wrong, not the kernel */
 		if (e) {
 			x->err = e;
 			return ST_FAIL;

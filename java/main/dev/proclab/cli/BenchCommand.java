@@ -26,15 +26,21 @@ final class BenchCommand extends BaseCommand {
         return ExitCodes.BAD_INPUT;
     }
 
-    @Command(name = "agent", description = {
-        "The agent's `repeat` of fork/exit/wait against proclab-forkloop (plain C fork/_exit/waitpid), alternated in one run,",
-        "and the round-trip cost of one observe of a process with a 256-page region. The last line is the ratio."})
-    static final class Agent extends BaseCommand {
+    /** The size of a benchmark's fork loops. */
+    static final class Loop {
         @Option(names = "--forks", defaultValue = "10000", description = "Forks per round (default ${DEFAULT-VALUE}).")
         int forks;
 
         @Option(names = "--rounds", defaultValue = "5", description = "Rounds; medians are reported (default ${DEFAULT-VALUE}).")
         int rounds;
+    }
+
+    @Command(name = "agent", description = {
+        "The agent's `repeat` of fork/exit/wait against proclab-forkloop (plain C fork/_exit/waitpid), alternated in one run,",
+        "and the round-trip cost of one observe of a process with a 256-page region. The last line is the ratio."})
+    static final class Agent extends BaseCommand {
+        @Mixin
+        Loop loop;
 
         @Mixin
         AgentOptions agentOptions;
@@ -42,7 +48,7 @@ final class BenchCommand extends BaseCommand {
         @Override
         int execute() throws Exception {
             try {
-                new AgentBench(agentOptions.locate(), out()).run(forks, rounds);
+                new AgentBench(agentOptions.locate(), out()).run(loop.forks, loop.rounds);
                 return ExitCodes.OK;
             } catch (AgentLocator.AgentNotFoundException e) {
                 err().println("proclab bench agent: " + e.getMessage());
@@ -56,11 +62,8 @@ final class BenchCommand extends BaseCommand {
         "The last line is the ratio of the untraced rate to the traced one (1.10: tracing makes forks 10% slower). Needs root.",
         "Exit codes: 0 measured, 2 bad command line, 3 no agent, not Linux, or tracing not available."})
     static final class Trace extends BaseCommand {
-        @Option(names = "--forks", defaultValue = "10000", description = "Forks per round (default ${DEFAULT-VALUE}).")
-        int forks;
-
-        @Option(names = "--rounds", defaultValue = "5", description = "Rounds of each; medians are reported (default ${DEFAULT-VALUE}).")
-        int rounds;
+        @Mixin
+        Loop loop;
 
         @Option(names = "--fields", split = ",", paramLabel = "FIELD",
                 description = "Kernel fields to trace, as a lab's kernel label names them (default: allocs,frees,events,stack.task_struct).")
@@ -71,7 +74,7 @@ final class BenchCommand extends BaseCommand {
 
         @Override
         int execute() throws Exception {
-            if (forks < 1 || rounds < 1) {
+            if (loop.forks < 1 || loop.rounds < 1) {
                 err().println("proclab bench trace: --forks and --rounds must be at least 1");
                 return ExitCodes.BAD_INPUT;
             }
@@ -87,7 +90,7 @@ final class BenchCommand extends BaseCommand {
                 return ExitCodes.MACHINE;
             }
             try {
-                double r = new dev.proclab.bench.TraceBench(agentOptions.locate(), out()).run(forks, rounds, fs);
+                double r = new dev.proclab.bench.TraceBench(agentOptions.locate(), out()).run(loop.forks, loop.rounds, fs);
                 return Double.isNaN(r) ? ExitCodes.MACHINE : ExitCodes.OK;
             } catch (AgentLocator.AgentNotFoundException e) {
                 err().println("proclab bench trace: " + e.getMessage());

@@ -18,13 +18,7 @@ final class KernelFields {
             throw r.bail(n.pos(), "kernel is empty; name at least one of " + String.join(", ", Fields.KERNEL)
                     + ", allocs.CACHE, frees.CACHE, faults.KIND, pages.ORDER, stack.CACHE, node.CACHE, slabs.CACHE");
         }
-        List<String> out = new ArrayList<>();
-        for (Node f : items) {
-            String name = field(r, f);
-            if (out.contains(name)) throw r.bail(f.pos(), name + " is listed twice");
-            out.add(name);
-        }
-        return List.copyOf(out);
+        return r.distinct(items, f -> field(r, f));
     }
 
     static String field(LabParser.Reader r, Node n) {

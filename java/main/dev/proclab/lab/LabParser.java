@@ -951,13 +951,7 @@ public final class LabParser {
                     List<Node> items = list(sv, "system");
                     if (items.isEmpty()) throw bail(sv.pos(), "system is empty; name at least one of " + String.join(", ", Fields.SYSTEM)
                             + ", sizeof.STRUCT, offsetof.STRUCT.MEMBER");
-                    List<String> out = new ArrayList<>();
-                    for (Node f : items) {
-                        String name = systemField(f);
-                        if (out.contains(name)) throw bail(f.pos(), name + " is listed twice");
-                        out.add(name);
-                    }
-                    system = List.copyOf(out);
+                    system = distinct(items, this::systemField);
                 }
             }
             Node.Entry fe = m.entry("fields");
@@ -1080,12 +1074,17 @@ public final class LabParser {
         }
 
         List<String> procList(Node sv) {
-            List<String> out = new ArrayList<>();
             List<Node> items = sv instanceof Node.Seq s ? s.items() : List.of(sv);
             if (items.isEmpty()) throw bail(sv.pos(), "proc is empty; name at least one process");
-            for (Node p : items) {
-                String name = use(p);
-                if (out.contains(name)) throw bail(p.pos(), name + " is listed twice");
+            return distinct(items, this::use);
+        }
+
+        /** Each item checked (and named) by {@code one}; a name listed twice is an error at its second place. */
+        List<String> distinct(List<Node> items, java.util.function.Function<Node, String> one) {
+            List<String> out = new ArrayList<>();
+            for (Node n : items) {
+                String name = one.apply(n);
+                if (out.contains(name)) throw bail(n.pos(), name + " is listed twice");
                 out.add(name);
             }
             return List.copyOf(out);
@@ -1126,13 +1125,7 @@ public final class LabParser {
         List<String> fields(Node n) {
             List<Node> items = list(n, "fields");
             if (items.isEmpty()) throw bail(n.pos(), "fields is empty; name at least one field");
-            List<String> out = new ArrayList<>();
-            for (Node f : items) {
-                String name = field(f);
-                if (out.contains(name)) throw bail(f.pos(), name + " is listed twice");
-                out.add(name);
-            }
-            return List.copyOf(out);
+            return distinct(items, this::field);
         }
 
         String field(Node n) {
