@@ -144,8 +144,9 @@ final class KernelTracer {
             if (!callSites()) return;
         }
         for (String ev : want) enable(ev, null);
-        if (allocs) enable("kmem/kmem_cache_alloc", sites.filter(Fields.KERNEL_CACHES));
-        if (fams.contains("frees")) enable("kmem/kmem_cache_free", sites.freeFilter(Fields.KERNEL_CACHES, slabinfoNames()));
+        // never without a filter: every slab allocation and free of the machine would be recorded
+        if (allocs) enableFiltered("kmem/kmem_cache_alloc", sites.filter(Fields.KERNEL_CACHES), "none of the caches' allocating functions is in " + ProcPaths.KALLSYMS);
+        if (fams.contains("frees")) enableFiltered("kmem/kmem_cache_free", sites.freeFilter(Fields.KERNEL_CACHES, slabinfoNames()), "the caches' names cannot be found in /proc/slabinfo");
         if (!stackCaches.isEmpty() && unavailable == null) {
             // one stacktrace trigger per event: it is replaced by one for all the caches asked so far
             agent.call("trace trigger kmem/kmem_cache_alloc " + quote("!stacktrace"));
@@ -178,6 +179,14 @@ final class KernelTracer {
         JsonNode r = agent.call("slabinfo");
         if (!r.has("text")) return List.of();
         return new ArrayList<>(SlabInfo.parse(r.get("text").asText()).keySet());
+    }
+
+    private void enableFiltered(String event, String filter, String whyEmpty) throws KernelException {
+        if (filter.isEmpty()) {
+            if (unavailable == null) unavailable = "the tracepoint " + event + " cannot be narrowed to the lab's caches: " + whyEmpty;
+            return;
+        }
+        enable(event, filter);
     }
 
     private void enable(String event, String filter) throws KernelException {
@@ -220,12 +229,12 @@ final class KernelTracer {
         return r.path("now").asLong();
     }
 
-    /** Host pids of every process the lab has named so far. */
-    private Set<Long> labPids() {
+    /** Host pids of the lab's processes that exist now (a reaped one's pid may go to another process). */
+    private Set<Long> labPids() throws KernelException {
         Set<Long> out = new HashSet<>();
-        for (String n : names.names()) {
-            Long p = names.hostPid(n);
-            if (p != null && p > 0 && !n.equals("agent")) out.add(p);
+        for (JsonNode row : agent.call("names").path("names")) {
+            long host = row.get(2).asLong();
+            if (row.get(3).asBoolean() && host > 0 && !row.get(0).asText().equals("agent")) out.add(host);
         }
         return out;
     }
