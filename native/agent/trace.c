@@ -368,8 +368,11 @@ void trace_read(struct sbuf *res, int keep)
 	long long lost = 0;
 	for (int c = 0; c < tr.ncpu; c++)
 		lost += lost_on(c);
-	sb_printf(res, ",\"now\":%lld,\"lost_events\":%lld,\"dropped_pages\":%ld,\"npages\":%ld",
-		  (long long)mono_ns(), lost, tr.dropped, tr.npages);
+	long long bytes = 0;
+	for (long i = 0; i < tr.npages; i++)
+		bytes += tr.pages[i].len;
+	sb_printf(res, ",\"now\":%lld,\"lost_events\":%lld,\"dropped_pages\":%ld,\"npages\":%ld,\"bytes\":%lld",
+		  (long long)mono_ns(), lost, tr.dropped, tr.npages, bytes);
 	if (keep) {
 		sb_puts(res, ",\"pages\":[");
 		for (long i = 0; i < tr.npages; i++) {

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.proclab.kernel.Event;
 import dev.proclab.kernel.KernelException;
 import dev.proclab.real.AgentConnection;
+import dev.proclab.proc.ProcFiles;
+import dev.proclab.proc.ProcPaths;
+import dev.proclab.proc.ProcStat;
 import dev.proclab.real.TraceSession;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -18,7 +21,10 @@ import java.util.Set;
  * round in one agent so that load on the machine falls on both alike. Tracing is switched on (instance,
  * tracepoints, filters, the stacktrace trigger) only for the traced rounds: a tracepoint left enabled
  * would slow the untraced rounds too. Each loop is timed by the agent (t_us: no round trip). The
- * buffers are drained by the agent's poll loop while the loop runs, as in a lab.
+ * buffers are drained by the agent's poll loop while the loop runs, as in a lab. The cost is counted
+ * twice: as the loop's rate (wall clock), and as the CPU time one fork takes in main, its children and
+ * the agent (utime + stime + cutime + cstime), which other work on the machine disturbs much less.
+ * What the filters cost in other processes (a tracepoint fires in every process) is in neither.
  */
 public final class TraceBench {
     /** The kernel families fork-anatomy traces: allocations and frees by call site, the process events, one stack. */
@@ -32,19 +38,26 @@ public final class TraceBench {
         this.out = out;
     }
 
-    /** @return the cost ratio: the untraced loop's rate over the traced one's (medians), or NaN when tracing cannot run */
-    public double run(int forks, int rounds, List<String> fields) throws KernelException {
+    /**
+     * @return the cost ratio: the CPU time a traced fork takes (main, its reaped children and the agent
+     *     that drains the buffers) over an untraced one's, medians; NaN when tracing cannot run
+     */
+    public double run(int forks, int rounds, List<String> fields) throws KernelException, java.io.IOException {
         Set<String> families = new LinkedHashSet<>();
         for (String f : fields) families.add(dev.proclab.kernel.Fields.kernelFamily(f));
-        double[] plain = new double[rounds], traced = new double[rounds];
-        long pages = 0, lost = 0;
+        double[] plain = new double[rounds], traced = new double[rounds], plainCpu = new double[rounds], tracedCpu = new double[rounds];
+        long bytes = 0, lost = 0;
         try (AgentConnection a = AgentConnection.start(agent)) {
             List<Event> ev = new ArrayList<>();
-            ok(a.call("start", 10_000, ev), "start");
+            JsonNode main = a.call("start", 10_000, ev);
+            ok(main, "start");
+            long[] pids = {main.path("host_pid").asLong(), a.pid()};
             TraceSession trace = new TraceSession(a);
-            loop(a, Math.max(forks / 10, 100)); // warm-up
+            loop(a, Math.max(forks / 10, 100), pids); // warm-up
             for (int i = 0; i < rounds; i++) {
-                plain[i] = loop(a, forks);
+                double[] u = loop(a, forks, pids);
+                plain[i] = u[0];
+                plainCpu[i] = u[1];
                 String why = trace.start(families);
                 if (why != null) {
                     out.println("tracing is not available: " + why);
@@ -52,9 +65,11 @@ public final class TraceBench {
                     return Double.NaN;
                 }
                 trace.drain(); // what came before the loop
-                traced[i] = loop(a, forks);
+                double[] t = loop(a, forks, pids);
+                traced[i] = t[0];
+                tracedCpu[i] = t[1];
                 long[] d = trace.drain();
-                pages += d[0];
+                bytes += d[0];
                 lost = Math.max(lost, d[1]);
                 trace.stop();
             }
@@ -63,24 +78,36 @@ public final class TraceBench {
         out.println("traced_fields " + String.join(",", fields));
         out.printf("untraced_forks_per_s %.0f%n", p);
         out.printf("traced_forks_per_s %.0f%n", t);
-        out.printf("trace_kib_per_fork %.1f%n", pages * 4.0 / ((double) forks * rounds));
+        out.printf("wall_ratio %.3f%n", p / t);
+        out.printf("trace_bytes_per_fork %.0f%n", bytes / ((double) forks * rounds));
         out.println("lost_events " + lost);
-        double ratio = p / t;
+        double ratio = Stats.median(tracedCpu) / Stats.median(plainCpu);
         out.printf("ratio %.3f%n", ratio);
         return ratio;
     }
 
     private int loops;
 
-    /** Forks per second of one repeat, by the agent's own clock (t_us); each loop names its children anew. */
-    private double loop(AgentConnection a, int forks) throws KernelException {
+    /**
+     * One repeat: {forks per second by the agent's own clock (t_us), CPU clock ticks per fork of main
+     * with its reaped children and of the agent}. Each loop names its children anew.
+     */
+    private double[] loop(AgentConnection a, int forks, long[] pids) throws KernelException, java.io.IOException {
+        long cpu0 = cpu(pids);
         String c = "l" + (loops++) + "w{i}";
         JsonNode r = a.call("repeat " + forks + " { fork main " + c + " ; exit " + c + " 0 ; wait main " + c + " }", 600_000, new ArrayList<>());
+        long cpu1 = cpu(pids);
         ok(r, "repeat");
         if (r.path("failed").asInt() != 0) {
             throw new KernelException(KernelException.Kind.AGENT_FAILED, "repeat had " + r.path("failed").asInt() + " failed steps (" + r.path("errno").asText() + ")");
         }
-        return forks / (r.path("t_us").asLong() / 1e6);
+        return new double[] {forks / (r.path("t_us").asLong() / 1e6), (cpu1 - cpu0) / (double) forks};
+    }
+
+    private static long cpu(long[] pids) throws java.io.IOException {
+        long sum = 0;
+        for (long p : pids) sum += ProcStat.cpuTicks(ProcFiles.read(ProcPaths.stat(p)));
+        return sum;
     }
 
     private static void ok(JsonNode r, String what) throws KernelException {

@@ -70,10 +70,10 @@ final class KernelTracer {
         return unavailable;
     }
 
-    /** Drains the buffers and drops what was read: {pages read, events lost so far}. */
+    /** Drains the buffers and drops what was read: {bytes of records read, events lost so far}. */
     long[] drainCount() throws KernelException {
         JsonNode r = agent.call("trace read count");
-        return new long[] {r.path("npages").asLong(), r.path("lost_events").asLong() + r.path("dropped_pages").asLong()};
+        return new long[] {r.path("bytes").asLong(), r.path("lost_events").asLong() + r.path("dropped_pages").asLong()};
     }
 
     /** Removes the instance; a later start makes a new one. */
@@ -150,7 +150,7 @@ final class KernelTracer {
         if (!stackCaches.isEmpty() && unavailable == null) {
             // one stacktrace trigger per event: it is replaced by one for all the caches asked so far
             agent.call("trace trigger kmem/kmem_cache_alloc " + quote("!stacktrace"));
-            JsonNode r = agent.call("trace trigger kmem/kmem_cache_alloc " + quote("stacktrace if " + sites.filter(stackCaches)));
+            JsonNode r = agent.call("trace trigger kmem/kmem_cache_alloc " + quote("stacktrace if " + sites.stackFilter(stackCaches, slabinfoNames())));
             if (!r.path("ok").asBoolean()) unavailable = "the stacktrace trigger cannot be set: " + r.path("message").asText();
         }
     }

@@ -86,6 +86,15 @@ final class SlabCallSites {
     }
 
     /**
+     * The filter of the stacktrace trigger: allocations from these caches' functions that also name one of
+     * their kmem_caches (copy_process allocates four caches; a stack is wanted for one).
+     */
+    String stackFilter(java.util.Collection<String> caches, Iterable<String> slabinfoNames) {
+        String sites = filter(caches), names = freeFilter(caches, slabinfoNames);
+        return sites.isEmpty() || names.isEmpty() ? sites : "(" + sites + ") && (" + names + ")";
+    }
+
+    /**
      * A tracefs filter that passes only frees from these caches' kmem_caches: the names a free event can
      * carry, which for a merged cache is its group's own name (the name /proc/slabinfo shows for it).
      */

@@ -23,7 +23,7 @@ public final class TraceSession {
         return tracer.start(families);
     }
 
-    /** Reads the buffers empty: {pages read, events lost so far}. */
+    /** Reads the buffers empty: {bytes of records read, events lost so far}. */
     public long[] drain() throws KernelException {
         return tracer.drainCount();
     }
