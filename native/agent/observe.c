@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 int read_file(const char *path, struct sbuf *out)
@@ -109,6 +110,17 @@ static void put_proc_text(pid_t pid, struct sbuf *res, struct sbuf *tmp)
 		snprintf(path, sizeof path, "/proc/%d/%s", pid, why[i]);
 		sb_reset(tmp);
 		int e = read_file(path, tmp);
+		/* a task that has set its state to sleep but not yet left its CPU
+		 * reads 0 (get_wchan skips tasks still on the run queue): a moment */
+		for (int k = 0; i == 0 && k < 40 && e == 0 && tmp->p && !strcmp(tmp->p, "0"); k++) {
+			int st = proc_state(pid);
+			if (st != 'S' && st != 'D' && st != 'T' && st != 't')
+				break;
+			struct timespec ts = {0, 250000};
+			nanosleep(&ts, NULL);
+			sb_reset(tmp);
+			e = read_file(path, tmp);
+		}
 		if (e == 0) {
 			sb_printf(res, ",\"%s\":", why[i]);
 			sb_jstrn(res, tmp->p ? tmp->p : "", tmp->len);

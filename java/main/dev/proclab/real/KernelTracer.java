@@ -40,7 +40,7 @@ final class KernelTracer {
             "sched/sched_process_wait", "sched/sched_process_free");
 
     /** How long a since-observe waits for work the kernel defers (RCU callbacks, a lazy mm). */
-    static final long SETTLE_MS = 1500;
+    static final long SETTLE_MS = 3000;
 
     /** A label: when it was taken, the loss counters then, the lab's processes then, what it traces. */
     record Label(long time, long lost, long dropped, Set<Long> pids, Set<String> families, String unavailable) {}
@@ -229,6 +229,15 @@ final class KernelTracer {
         return r.path("now").asLong();
     }
 
+    /** Host pids of the lab's processes that are gone: reaped, or threads ended (the agent's names table). */
+    private Set<Long> gone() throws KernelException {
+        Set<Long> out = new HashSet<>();
+        for (JsonNode row : agent.call("names").path("names")) {
+            if (!row.get(3).asBoolean() && row.get(2).asLong() > 0) out.add(row.get(2).asLong());
+        }
+        return out;
+    }
+
     /** Host pids of the lab's processes that exist now (a reaped one's pid may go to another process). */
     private Set<Long> labPids() throws KernelException {
         Set<Long> out = new HashSet<>();
@@ -252,16 +261,13 @@ final class KernelTracer {
         long now = read(deferred);
         if (deferred) {
             // frees and sched_process_free come after an RCU grace period, a dropped mm at the next
-            // context switch of its CPU: settle (a grace period, a visit to each CPU) until two reads
-            // in a row find no more of them, within a bound
+            // context switch of its CPU: settle (a grace period, a visit to each CPU) until what the
+            // forks of children now gone allocated is freed, within a bound
+            Set<Long> gone = gone();
             long end = System.nanoTime() + SETTLE_MS * 1_000_000;
-            int last = -1, same = 0;
-            while (System.nanoTime() < end && same < 2) {
+            do {
                 now = read(true);
-                int d = KernelWindow.of(this, base, now, o.procs(), names).deferred();
-                same = d == last ? same + 1 : 0;
-                last = d;
-            }
+            } while (System.nanoTime() < end && KernelWindow.of(this, base, now, o.procs(), names).missing(gone) > 0);
         }
         long lostNow = lost + missedPages - base.lost(), droppedNow = dropped - base.dropped();
         if (lostNow > 0 || droppedNow > 0) {

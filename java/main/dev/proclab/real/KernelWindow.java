@@ -69,10 +69,45 @@ final class KernelWindow {
         return new KernelWindow(tracer, base, now, procs, names);
     }
 
-    /** Frees matched to the window's allocations, and lab tasks freed: what a settling read waits for. */
-    int deferred() {
-        int n = frees().values().stream().mapToInt(Integer::intValue).sum();
-        for (Rec x : recs) if (x.event().equals("sched_process_free") && lab.contains(x.num("pid"))) n++;
+    /** The functions of the fork path: what they allocate belongs to the child the fork makes. */
+    static final Set<String> FORK_PATH = Set.of("copy_process", "dup_task_struct", "prepare_creds", "copy_creds", "dup_fd",
+            "copy_files", "copy_fs_struct", "copy_fs", "copy_sighand", "copy_signal", "copy_mm", "dup_mm", "vm_area_dup",
+            "anon_vma_fork", "anon_vma_clone", "alloc_pid");
+
+    /**
+     * What the kernel still owes the window: of each child forked in it that is gone now (exited and
+     * released: {@code gone}), the objects its fork allocated that are not freed yet, and its
+     * sched_process_free if it has not come. The kernel frees those after an RCU grace period, an mm
+     * when its CPU next switches to another process: a settling read waits for them.
+     */
+    int missing(Set<Long> gone) {
+        Map<Long, List<Long>> pending = new HashMap<>(); // context → fork allocations not yet claimed by a child
+        Map<Long, List<Long>> ofChild = new HashMap<>();
+        Set<Long> freed = new HashSet<>(), freedTasks = new HashSet<>(), exited = new HashSet<>();
+        for (Rec x : recs) {
+            long ctx = x.r().pid();
+            switch (x.event()) {
+                case "kmem_cache_alloc" -> {
+                    if (!lab.contains(ctx) || cacheOf(x) == null) continue;
+                    String fn = tracer.syms().function(x.num("call_site"));
+                    if (FORK_PATH.contains(fn)) pending.computeIfAbsent(ctx, k -> new ArrayList<>()).add(x.num("ptr"));
+                }
+                case "task_newtask" -> {
+                    List<Long> p = pending.remove(ctx);
+                    if (p != null && lab.contains(ctx)) ofChild.put(x.num("pid"), p);
+                }
+                case "kmem_cache_free" -> freed.add(x.num("ptr"));
+                case "sched_process_free" -> freedTasks.add(x.num("pid"));
+                case "sched_process_exit" -> exited.add(x.num("pid"));
+                default -> { }
+            }
+        }
+        int n = 0;
+        for (long child : ofChild.keySet()) {
+            if (!gone.contains(child) || !exited.contains(child)) continue;
+            for (long ptr : ofChild.get(child)) if (!freed.contains(ptr)) n++;
+            if (!freedTasks.contains(child)) n++;
+        }
         return n;
     }
 
