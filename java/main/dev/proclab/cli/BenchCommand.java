@@ -59,7 +59,8 @@ final class BenchCommand extends BaseCommand {
 
     @Command(name = "trace", description = {
         "The agent's fork loop with the kernel subject's tracing on against the same loop with it off, alternated in one run.",
-        "The last line is the ratio of the untraced rate to the traced one (1.10: tracing makes forks 10% slower). Needs root.",
+        "Printed: both loops' rates and their ratio (wall clock), and last the ratio of the CPU time a traced fork takes to an",
+        "untraced one's (1.10: tracing costs a fork 10% more), the median over pairs of rounds. Needs root.",
         "Exit codes: 0 measured, 2 bad command line, 3 no agent, not Linux, or tracing not available."})
     static final class Trace extends BaseCommand {
         @Mixin
