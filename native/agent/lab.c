@@ -732,6 +732,10 @@ void lab_main(int sock, int pidns, long pid_max, int nofile_soft, const char *ho
 		}
 	}
 	keep_only(sock);
+	/* the tables' pages are present from the start: the agent's reads of them
+	 * (observe) then never fault them in, which would change this process's
+	 * memory (a page, an anon_vma) by looking at it */
+	memset(&lab_tables, 0, sizeof lab_tables);
 	send_ready(sock, 0, err);
 	if (err)
 		sys_exit_group(127);

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "agent.h"
 #include "sys.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -293,12 +294,14 @@ int pump(int64_t timeout_ns, int with_stdin)
 		}
 	}
 	struct timespec ts, *tp = NULL;
+	timeout_ns = trace_poll_cap(timeout_ns); /* wake up to drain the trace buffers */
 	if (timeout_ns >= 0) {
 		ts.tv_sec = timeout_ns / 1000000000;
 		ts.tv_nsec = timeout_ns % 1000000000;
 		tp = &ts;
 	}
 	int r = ppoll(pf, (nfds_t)n, tp, &poll_mask);
+	trace_tick();
 	if (dying) {
 		/* the JVM is gone (or we were told to end): the lab goes with us */
 		end_lab();

@@ -9,6 +9,7 @@
 #include "agent.h"
 #include "sys.h"
 #include "steps/steps.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -84,6 +85,7 @@ void end_lab(void)
 		cg_path[0] = 0;
 	}
 	workdir_remove();
+	trace_close();
 }
 
 
@@ -215,6 +217,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 7 && !strcmp(argv[1], "--lab"))
 		lab_main(atoi(argv[2]), atoi(argv[3]), atol(argv[4]), atoi(argv[5]), argv[6]);
+	if (argc == 2 && !strcmp(argv[1], "--trace-clean"))
+		return trace_clean_main();
 	ssize_t sl = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
 	self_exe[sl > 0 ? sl : 0] = 0;
 	pid_t ppid0 = getppid();

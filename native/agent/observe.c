@@ -106,6 +106,31 @@ static void put_proc_text(pid_t pid, struct sbuf *res, struct sbuf *tmp)
 		sb_puts(res, ",\"children\":");
 		sb_jstrn(res, tmp->p ? tmp->p : "", tmp->len);
 	}
+	/* where it sleeps: wchan (its owner may read it), the kernel stack (root only) */
+	static const char *const why[] = {"wchan", "stack"};
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "/proc/%d/%s", pid, why[i]);
+		sb_reset(tmp);
+		int e = read_file(path, tmp);
+		/* a task that has set its state to sleep but not yet left its CPU
+		 * reads 0 (get_wchan skips tasks still on the run queue): a moment */
+		for (int k = 0; i == 0 && k < 40 && e == 0 && tmp->p && !strcmp(tmp->p, "0"); k++) {
+			int st = proc_state(pid);
+			if (st != 'S' && st != 'D' && st != 'T' && st != 't')
+				break;
+			struct timespec ts = {0, 250000};
+			nanosleep(&ts, NULL);
+			sb_reset(tmp);
+			e = read_file(path, tmp);
+		}
+		if (e == 0) {
+			sb_printf(res, ",\"%s\":", why[i]);
+			sb_jstrn(res, tmp->p ? tmp->p : "", tmp->len);
+		} else {
+			sb_printf(res, ",\"%s_errno\":", why[i]);
+			sb_jstr(res, errno_name(e));
+		}
+	}
 }
 
 static void put_region(pid_t pid, const struct lab_region *r, struct sbuf *res)

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "agent.h"
 #include "sys.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,16 +31,6 @@ int kernel_at_least(int major, int minor)
 	return a > major || (a == major && b >= minor);
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	ssize_t n = write(fd, s, strlen(s));
-	int e = n < 0 ? errno : 0;
-	close(fd);
-	return e;
-}
 
 /* Where a pids cgroup can be made: the directory of our own cgroup in the
  * hierarchy that has the pids controller. Returns 2 (v2), 1 (v1), 0. */
@@ -96,7 +87,7 @@ int cgroup_create(long pids_max, char *path, size_t pathlen, char *msg, size_t m
 	if (v == 2) {
 		char sub[700];
 		snprintf(sub, sizeof sub, "%s/cgroup.subtree_control", dir);
-		write_str(sub, "+pids"); /* may already be on; a real failure shows below */
+		write_text(sub, "+pids"); /* may already be on; a real failure shows below */
 	}
 	snprintf(path, pathlen, "%s/proclab-%d-%d", dir, getpid(), n++);
 	if (mkdir(path, 0755) < 0) {
@@ -108,7 +99,7 @@ int cgroup_create(long pids_max, char *path, size_t pathlen, char *msg, size_t m
 	char f[700], num[32];
 	snprintf(f, sizeof f, "%s/pids.max", path);
 	snprintf(num, sizeof num, "%ld", pids_max);
-	int e = write_str(f, num);
+	int e = write_text(f, num);
 	if (e) {
 		snprintf(msg, msglen, "writing %s: %s", f, errno_name(e));
 		rmdir(path);
@@ -123,7 +114,7 @@ int cgroup_add(const char *path, pid_t pid)
 	char f[700], num[32];
 	snprintf(f, sizeof f, "%s/cgroup.procs", path);
 	snprintf(num, sizeof num, "%d", pid);
-	return write_str(f, num);
+	return write_text(f, num);
 }
 
 void cgroup_kill_all(const char *path)
@@ -252,21 +243,21 @@ int userns_map(pid_t pid)
 	int e, root = geteuid() == 0;
 	if (!root) {
 		snprintf(f, sizeof f, "/proc/%d/setgroups", pid);
-		write_str(f, "deny");
+		write_text(f, "deny");
 	}
 	snprintf(f, sizeof f, "/proc/%d/uid_map", pid);
 	if (root)
 		snprintf(m, sizeof m, "0 0 4294967295");
 	else
 		snprintf(m, sizeof m, "0 %d 1", (int)geteuid());
-	if ((e = write_str(f, m)))
+	if ((e = write_text(f, m)))
 		return e;
 	snprintf(f, sizeof f, "/proc/%d/gid_map", pid);
 	if (root)
 		snprintf(m, sizeof m, "0 0 4294967295");
 	else
 		snprintf(m, sizeof m, "0 %d 1", (int)getegid());
-	return write_str(f, m);
+	return write_text(f, m);
 }
 
 static int p_pidns(struct probe_out *o)
@@ -410,6 +401,25 @@ static int read_fault_zero_page(void)
 	return zero;
 }
 
+/* the lab's own tracefs instance: made (mounting tracefs in this child's own
+ * mount namespace if need be) and removed again */
+static int p_tracefs(struct probe_out *o)
+{
+	char msg[200];
+	if (trace_open(64, msg, sizeof msg) != 0) {
+		snprintf(o->how, sizeof o->how, "%s", msg);
+		return 0;
+	}
+	struct sbuf d = {0};
+	trace_describe(&d);
+	int mounted = d.p && strstr(d.p, "\"mounted\":true") != NULL;
+	free(d.p);
+	trace_close();
+	snprintf(o->how, sizeof o->how, "made and removed a tracefs instance%s",
+		 mounted ? " (tracefs mounted in a mount namespace of its own)" : "");
+	return 1;
+}
+
 void probe_all(struct sbuf *res)
 {
 	static const struct {
@@ -417,7 +427,7 @@ void probe_all(struct sbuf *res)
 		int (*fn)(struct probe_out *);
 	} P[] = {{"root", p_root},         {"pid-namespace", p_pidns}, {"user-namespace", p_userns},
 		 {"slabinfo", p_slabinfo}, {"pagemap-pfn", p_pagemap}, {"ptrace", p_ptrace},
-		 {"cgroup-pids", p_cgroup}, {"setuid", p_setuid}};
+		 {"cgroup-pids", p_cgroup}, {"setuid", p_setuid},  {"tracefs", p_tracefs}};
 	sb_puts(res, ",\"caps\":{");
 	for (size_t i = 0; i < sizeof P / sizeof P[0]; i++) {
 		struct probe_out o;

@@ -2,6 +2,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -344,4 +346,15 @@ int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+int write_text(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	ssize_t n = write(fd, s, strlen(s));
+	int e = n < 0 ? errno : 0;
+	close(fd);
+	return e;
 }

@@ -38,5 +38,7 @@ int wait_opts_parse(const char *s, int *out);             /* 0 ok */
 /* decimal integer in [min, max]; 0 ok, -1 otherwise */
 int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 int utf8_valid(const char *s, size_t n);
+/* writes s to an existing file (a sysctl, a cgroup or tracefs file); 0 or errno */
+int write_text(const char *path, const char *s);
 
 #endif

@@ -9,6 +9,9 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <dirent.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -814,7 +817,7 @@ TEST(quit_and_probe)
 	char *r = cmd(a, "probe");
 	EXPECT_TRUE(ok(r));
 	static const char *caps[] = {"root", "pid-namespace", "user-namespace", "slabinfo",
-				     "pagemap-pfn", "ptrace", "cgroup-pids", "setuid"};
+				     "pagemap-pfn", "ptrace", "cgroup-pids", "setuid", "tracefs"};
 	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
 		char k[64];
 		snprintf(k, sizeof k, "\"%s\":{\"ok\":", caps[i]);
@@ -837,16 +840,20 @@ TEST(quit_and_probe)
 		EXPECT_TRUE(!proc_alive(pids[i]));
 }
 
+/* an agent of uid 65534 (through setpriv), its hello read; -1 when this cannot be */
+static int agent_start_nobody(struct agent *a)
+{
+	if (!is_root() || access("/usr/bin/setpriv", X_OK) < 0 || agent_spawn_as(a, 1) < 0)
+		return -1;
+	char *h = agent_line(a, 10000);
+	return h && strstr(h, "\"uid\":65534") ? 0 : -1;
+}
+
 TEST(unprivileged_agent)
 {
-	if (!is_root())
-		SKIP("needs root to switch to uid 65534");
-	if (access("/usr/bin/setpriv", X_OK) < 0)
-		SKIP("no /usr/bin/setpriv");
 	struct agent *a = calloc(1, sizeof *a);
-	ASSERT_EQ(agent_spawn_as(a, 1), 0);
-	char *h = agent_line(a, 10000);
-	ASSERT_TRUE(h && strstr(h, "\"uid\":65534"));
+	if (agent_start_nobody(a) < 0)
+		SKIP("cannot run an agent as uid 65534 (needs root and /usr/bin/setpriv)");
 	char *r = cmd(a, "probe");
 	EXPECT_TRUE(strstr(r, "\"root\":{\"ok\":false") != NULL);
 	EXPECT_TRUE(strstr(r, "\"pagemap-pfn\":{\"ok\":false") != NULL);
@@ -881,6 +888,126 @@ TEST(unprivileged_agent)
 	EXPECT_EQ(jnum(r, "pid_max"), 400);
 	r = cmd(a, "observe main");
 	EXPECT_TRUE(strstr(r, "\"vars\":{}") != NULL);
+	EXPECT_EQ(agent_close(a), 0);
+}
+
+/* Whether tracefs holds an instance of this agent (proclab-PID-...), looked
+ * at from a child in a mount namespace of its own: 1, 0, or -1 (cannot look). */
+static int instance_of(pid_t agent)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		return -1;
+	pid_t c = fork();
+	if (c == 0) {
+		char r = 'x';
+		if (unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+		    (access("/sys/kernel/tracing/instances", F_OK) == 0 ||
+		     mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0)) {
+			DIR *d = opendir("/sys/kernel/tracing/instances");
+			char want[64];
+			snprintf(want, sizeof want, "proclab-%d-", agent);
+			r = '0';
+			struct dirent *de;
+			while (d && (de = readdir(d)))
+				if (!strncmp(de->d_name, want, strlen(want)))
+					r = '1';
+			if (d)
+				closedir(d);
+		}
+		if (write(p[1], &r, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	char r = 'x';
+	struct pollfd pf = {p[0], POLLIN, 0};
+	if (poll(&pf, 1, 10000) > 0 && read(p[0], &r, 1) != 1)
+		r = 'x';
+	close(p[0]);
+	waitpid(c, NULL, 0);
+	return r == '1' ? 1 : r == '0' ? 0 : -1;
+}
+
+TEST(trace_instance_records_and_teardown)
+{
+	if (!is_root())
+		SKIP("tracing needs root");
+	struct agent *a = calloc(1, sizeof *a);
+	ASSERT_EQ(agent_start(a), 0);
+	ASSERT_TRUE(ok(cmd(a, "start")));
+	EXPECT_TRUE(strstr(cmd(a, "trace read"), "\"type\":\"error\"") != NULL); /* no instance yet */
+	char *r = cmd(a, "trace open");
+	if (!ok(r)) {
+		agent_close(a);
+		SKIP("no tracefs instance here: %s", r);
+	}
+	char want[64];
+	snprintf(want, sizeof want, "\"instance\":\"proclab-%d-", a->pid);
+	EXPECT_TRUE(strstr(r, want) != NULL);
+	EXPECT_EQ(instance_of(a->pid), 1);
+	r = cmd(a, "trace enable task/task_newtask");
+	EXPECT_TRUE(ok(r) && strstr(r, "\"format\":\"name: task_newtask") != NULL);
+	EXPECT_TRUE(ok(cmd(a, "trace enable kmem/kmem_cache_alloc \"bytes_req > 4096\"")));
+	EXPECT_TRUE(strstr(cmd(a, "trace enable ../../tracing_on"), "\"type\":\"error\"") != NULL);
+	EXPECT_TRUE(!ok(cmd(a, "trace enable sched/no_such_event")));
+	EXPECT_TRUE(!ok(cmd(a, "trace enable kmem/kmem_cache_alloc \"no_such_field == 1\"")));
+	ASSERT_TRUE(ok(cmd(a, "fork main kid")));
+	r = cmd(a, "trace read");
+	EXPECT_TRUE(ok(r));
+	EXPECT_TRUE(jnum(r, "npages") >= 1);
+	EXPECT_EQ(jnum(r, "lost_events"), 0);
+	EXPECT_TRUE(strstr(r, "\"pages\":[[") != NULL);
+	EXPECT_TRUE(ok(cmd(a, "trace settle")));
+	r = cmd(a, "trace read count");
+	EXPECT_TRUE(ok(r) && strstr(r, "\"pages\"") == NULL);
+	EXPECT_TRUE(ok(cmd(a, "trace close")));
+	EXPECT_EQ(instance_of(a->pid), 0);
+	/* open again, and let the end of the lab tear it down */
+	ASSERT_TRUE(ok(cmd(a, "trace open")));
+	pid_t pid = a->pid;
+	EXPECT_EQ(agent_close(a), 0);
+	EXPECT_EQ(instance_of(pid), 0);
+}
+
+TEST(trace_instance_of_a_killed_agent_is_cleaned)
+{
+	if (!is_root())
+		SKIP("tracing needs root");
+	struct agent *a = calloc(1, sizeof *a);
+	ASSERT_EQ(agent_start(a), 0);
+	char *r = cmd(a, "trace open");
+	if (!ok(r)) {
+		agent_close(a);
+		SKIP("no tracefs instance here: %s", r);
+	}
+	pid_t pid = a->pid;
+	kill(-pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	EXPECT_EQ(instance_of(pid), 1); /* nobody could remove it */
+	pid_t c = fork();
+	if (c == 0) {
+		int dn = open("/dev/null", O_WRONLY);
+		dup2(dn, 1);
+		execl(agent_bin, agent_bin, "--trace-clean", (char *)NULL);
+		_exit(127);
+	}
+	int st = -1;
+	waitpid(c, &st, 0);
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	EXPECT_EQ(instance_of(pid), 0);
+}
+
+TEST(trace_needs_root)
+{
+	struct agent *a = calloc(1, sizeof *a);
+	if (agent_start_nobody(a) < 0)
+		SKIP("cannot run an agent as uid 65534 (needs root and /usr/bin/setpriv)");
+	char *r = cmd(a, "trace open");
+	EXPECT_TRUE(!ok(r) && strstr(r, "tracing needs root") != NULL);
+	EXPECT_TRUE(strstr(cmd(a, "trace read"), "\"type\":\"error\"") != NULL);
+	r = cmd(a, "probe");
+	EXPECT_TRUE(strstr(r, "\"tracefs\":{\"ok\":false") != NULL);
 	EXPECT_EQ(agent_close(a), 0);
 }
 

@@ -52,6 +52,8 @@ static const struct verb {
 	{"repeat", step_repeat, F_LAB},
 	{"observe", cmd_observe, 0},
 	{"observe-pid", cmd_observe_pid, 0},
+	{"image", cmd_image, 0},
+	{"trace", cmd_trace, 0},
 	{"start", cmd_start, F_SETTLE},
 	{"sandbox", cmd_sandbox, F_SETTLE},
 	{"timeout", cmd_timeout, F_SETTLE},

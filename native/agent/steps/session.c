@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+static int put_file(struct ctx *x, const char *key, const char *path);
+
 int pidns_on, sb_userns;
 long sb_pid_max, sb_pids_max;
 char cg_path[800];
@@ -93,22 +95,31 @@ int cmd_system(struct ctx *x, struct node *c)
 	}
 	sb_printf(x->res, ",\"pid_max\":%lld,\"ns_last_pid\":%lld,\"threads_max\":%lld", (long long)pm,
 		  (long long)lp, (long long)tm);
+	/* the machine's memory counters (KernelStack: the kernel stacks of all tasks) */
+	if (put_file(x, "meminfo", "/proc/meminfo") != ST_OK)
+		x->err = 0; /* the sysctls stand without it */
+	return ST_OK;
+}
+
+/* a file as read, under KEY of the result; its errno when it cannot be read */
+static int put_file(struct ctx *x, const char *key, const char *path)
+{
+	struct sbuf b = {0};
+	int e = read_file(path, &b);
+	if (e) {
+		free(b.p);
+		return failed_errno(x, e);
+	}
+	sb_printf(x->res, ",\"%s\":", key);
+	sb_jstrn(x->res, b.p ? b.p : "", b.len);
+	free(b.p);
 	return ST_OK;
 }
 
 int cmd_slabinfo(struct ctx *x, struct node *c)
 {
 	(void)c;
-	struct sbuf b = {0};
-	int e = read_file("/proc/slabinfo", &b);
-	if (e) {
-		free(b.p);
-		return failed_errno(x, e);
-	}
-	sb_puts(x->res, ",\"text\":");
-	sb_jstrn(x->res, b.p ? b.p : "", b.len);
-	free(b.p);
-	return ST_OK;
+	return put_file(x, "text", "/proc/slabinfo");
 }
 
 int cmd_observe(struct ctx *x, struct node *c)
@@ -128,6 +139,20 @@ int cmd_observe(struct ctx *x, struct node *c)
 			return error(x, "bad region name '%.80s'", c->argv[i]);
 	observe_task(p, c->argv + 2, c->argc - 2, x->res);
 	return ST_OK;
+}
+
+/* The image of a lab process as the kernel keeps it (its VMAs, and which have
+ * anonymous pages): the machine facts the model is told before a lab. */
+int cmd_image(struct ctx *x, struct node *c)
+{
+	struct task *p;
+	TRY(need_args(x, c, 2, 2));
+	TRY(get_task(x, c->argv[1], &p));
+	if (!task_exists(p))
+		return error(x, "%s does not exist", p->name);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/smaps", p->host_pid);
+	return put_file(x, "smaps", path);
 }
 
 int cmd_observe_pid(struct ctx *x, struct node *c)

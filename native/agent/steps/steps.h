@@ -90,6 +90,9 @@ int cmd_timeout(struct ctx *x, struct node *c);
 int cmd_deadline(struct ctx *x, struct node *c);
 int cmd_observe(struct ctx *x, struct node *c);
 int cmd_observe_pid(struct ctx *x, struct node *c);
+int cmd_image(struct ctx *x, struct node *c);
+/* trace.c: the lab's tracefs instance */
+int cmd_trace(struct ctx *x, struct node *c);
 int cmd_system(struct ctx *x, struct node *c);
 int cmd_slabinfo(struct ctx *x, struct node *c);
 int cmd_names(struct ctx *x, struct node *c);

@@ -16,9 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Runs a benchmark: `agent` (the agent's repeat against a plain C fork loop), `model` (the reference model's speed and size)"
-        + " or `soak` (many lab runs in one JVM, to see whether anything piles up).",
-        subcommands = {BenchCommand.Agent.class, BenchCommand.Model.class, BenchCommand.Soak.class})
+@Command(name = "bench", description = "Runs a benchmark: `agent` (the agent's repeat against a plain C fork loop), `model` (the reference model's speed and size),"
+        + " `soak` (many lab runs in one JVM, to see whether anything piles up) or `trace` (what the kernel subject's tracing costs a fork loop).",
+        subcommands = {BenchCommand.Agent.class, BenchCommand.Model.class, BenchCommand.Soak.class, BenchCommand.Trace.class})
 final class BenchCommand extends BaseCommand {
     @Override
     int execute() {
@@ -26,30 +26,79 @@ final class BenchCommand extends BaseCommand {
         return ExitCodes.BAD_INPUT;
     }
 
-    @Command(name = "agent", description = {
-        "The agent's `repeat` of fork/exit/wait against proclab-forkloop (plain C fork/_exit/waitpid), alternated in one run,",
-        "and the round-trip cost of one observe of a process with a 256-page region. The last line is the ratio."})
-    static final class Agent extends BaseCommand {
+    /** The size of a benchmark's fork loops. */
+    static final class Loop {
         @Option(names = "--forks", defaultValue = "10000", description = "Sets the forks of each round (default ${DEFAULT-VALUE}).")
         int forks;
 
         @Option(names = "--rounds", defaultValue = "5", description = "Sets the number of rounds, whose medians are reported (default ${DEFAULT-VALUE}).")
         int rounds;
+    }
+
+    @Command(name = "agent", description = {
+        "The agent's `repeat` of fork/exit/wait against proclab-forkloop (plain C fork/_exit/waitpid), alternated in one run,",
+        "and the round-trip cost of one observe of a process with a 256-page region. The last line is the ratio."})
+    static final class Agent extends BaseCommand {
+        @Mixin
+        Loop loop;
 
         @Mixin
         AgentOptions agentOptions;
 
         @Override
         int execute() throws Exception {
-            if (forks < 1 || rounds < 1) {
+            if (loop.forks < 1 || loop.rounds < 1) {
                 err().println("proclab bench agent: --forks and --rounds must be at least 1");
                 return ExitCodes.BAD_INPUT;
             }
             try {
-                new AgentBench(agentOptions.locate(), out()).run(forks, rounds);
+                new AgentBench(agentOptions.locate(), out()).run(loop.forks, loop.rounds);
                 return ExitCodes.OK;
             } catch (AgentLocator.AgentNotFoundException e) {
                 err().println("proclab bench agent: " + e.getMessage());
+                return ExitCodes.MACHINE;
+            }
+        }
+    }
+
+    @Command(name = "trace", description = {
+        "The agent's fork loop with the kernel subject's tracing on against the same loop with it off, alternated in one run.",
+        "Printed: both loops' rates and their ratio (wall clock), and last the ratio of the CPU time a traced fork takes to an",
+        "untraced one's (1.10: tracing costs a fork 10% more), the median over pairs of rounds. Needs root.",
+        "Exit codes: 0 measured, 2 bad command line, 3 no agent, not Linux, or tracing not available."})
+    static final class Trace extends BaseCommand {
+        @Mixin
+        Loop loop;
+
+        @Option(names = "--fields", split = ",", paramLabel = "FIELD",
+                description = "Names the kernel fields to trace, as a lab's kernel label names them (default: allocs,frees,events,stack.task_struct).")
+        List<String> fields;
+
+        @Mixin
+        AgentOptions agentOptions;
+
+        @Override
+        int execute() throws Exception {
+            if (loop.forks < 1 || loop.rounds < 1) {
+                err().println("proclab bench trace: --forks and --rounds must be at least 1");
+                return ExitCodes.BAD_INPUT;
+            }
+            List<String> fs = fields == null ? dev.proclab.bench.TraceBench.DEFAULT_FIELDS : fields;
+            for (String f : fs) {
+                if (!dev.proclab.kernel.Fields.isKernelField(f)) {
+                    err().println("proclab bench trace: not a kernel field: " + f);
+                    return ExitCodes.BAD_INPUT;
+                }
+            }
+            if (!Posix.isLinux()) {
+                err().println("proclab bench trace: tracing needs the real kernel, and this is not Linux");
+                return ExitCodes.MACHINE;
+            }
+            try {
+                double r = new dev.proclab.bench.TraceBench(agentOptions.locate(), out()).run(loop.forks, loop.rounds, fs);
+                return Double.isNaN(r) ? ExitCodes.MACHINE : ExitCodes.OK;
+            } catch (AgentLocator.AgentNotFoundException e) {
+                err().println("proclab bench trace: " + e.getMessage());
                 return ExitCodes.MACHINE;
             }
         }

@@ -105,7 +105,7 @@ final class FuzzCommand extends BaseCommand {
         Kernels kernels = new Kernels() {
             @Override
             public Kernel model(Lab lab) {
-                return Models.kernel(lab);
+                return Models.kernel(lab, machine);
             }
 
             @Override

@@ -2,7 +2,11 @@ package dev.proclab.cli;
 
 import dev.proclab.kernel.Capability;
 import dev.proclab.lab.Lab;
+import dev.proclab.kernel.Step;
+import dev.proclab.model.LabImage;
 import dev.proclab.model.ModelConfig;
+import dev.proclab.proc.Btf;
+import dev.proclab.real.Machine;
 import dev.proclab.model.ModelKernel;
 import dev.proclab.model.SlabGeometry;
 import dev.proclab.posix.Posix;
@@ -73,6 +77,15 @@ final class Models {
      * answers it as root even when this user is not (its real side is skipped then, with the reason).
      */
     static ModelKernel kernel(Lab lab) {
+        return kernel(lab, null);
+    }
+
+    /**
+     * The model for one lab on this machine: besides {@link #config()}, a fresh lab process's image as the
+     * probe saw it (null: the defaults), and the struct layout the lab's sizeof and offsetof fields ask
+     * for, read from the machine's BTF.
+     */
+    static ModelKernel kernel(Lab lab, Machine machine) {
         ModelConfig c = config();
         if (c.uid() != 0 && (lab.needs(Capability.ROOT) || lab.needs(Capability.SETUID))) c = c.withUid(0);
         if (Posix.isLinux()) {
@@ -80,7 +93,36 @@ final class Models {
             for (var e : lab.execs()) exec.putIfAbsent(e.argv().get(0), ExecLookup.errno(e.argv().get(0)));
             c = c.withExec(exec);
         }
+        if (machine != null && machine.image() != null) {
+            Machine.Image im = machine.image();
+            LabImage d = LabImage.DEFAULT;
+            if (im.vmas() >= im.anonVmas() && im.vmas() > 0) {
+                c = c.withImage(im.vmas(), new LabImage(im.anonVmas(), im.idleWchan() != null ? im.idleWchan() : d.idleWchan(),
+                        im.idleKstack() != null ? im.idleKstack() : d.idleKstack()));
+            }
+        }
+        Map<String, Long> layout = layout(lab);
+        if (!layout.isEmpty()) c = c.withLayout(layout);
         return new ModelKernel(c);
+    }
+
+    /** The sizeof and offsetof facts the lab observes, from /sys/kernel/btf/vmlinux (empty when it cannot be read). */
+    static Map<String, Long> layout(Lab lab) {
+        java.util.Set<String> wanted = new java.util.LinkedHashSet<>();
+        for (Step s : lab.steps()) {
+            if (s instanceof Step.Observe o) {
+                for (String f : o.system()) if (f.startsWith("sizeof.") || f.startsWith("offsetof.")) wanted.add(f);
+            }
+        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (wanted.isEmpty() || !Posix.isLinux()) return out;
+        Btf btf = Btf.ofMachine();
+        if (btf == null) return out;
+        for (String f : wanted) {
+            Long v = btf.field(f);
+            if (v != null) out.put(f, v);
+        }
+        return out;
     }
 
     /** A model for labs that may exec these programs (the fuzzer's guide, before its lab exists). */

@@ -152,7 +152,7 @@ final class RunCommand extends BaseCommand {
             TreeRecorder trees = html != null ? new TreeRecorder() : null;
             progress.show(results.size(), labs.size(), lab.id());
             runner.withListener(StepListener.both(trees, hands.listener(lab, whyNot)));
-            LabResult r = runner.run(Models.kernel(lab), real, whyNot);
+            LabResult r = runner.run(Models.kernel(lab, machine), real, whyNot);
             progress.clear();
             results.add(r);
             entries.add(new HtmlReport.Entry(lab, r, trees == null ? List.of() : trees.trees()));

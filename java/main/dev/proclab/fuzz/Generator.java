@@ -457,8 +457,8 @@ public final class Generator {
         }
 
         Step observe(List<String> names, List<String> fields) {
-            return new Step.Observe(List.copyOf(names), null, List.copyOf(fields), List.of(), List.of(), null, null, Map.of(), Map.of(),
-                    Map.of(), Pos.NONE);
+            return new Step.Observe(List.copyOf(names), null, List.copyOf(fields), List.of(), List.of(), List.of(), null, null, Map.of(),
+                    Map.of(), Map.of(), Pos.NONE);
         }
 
         // ------------------------------------------------------------ bookkeeping

@@ -158,7 +158,7 @@ final class Shrinker {
     }
 
     static Step.Observe withProcsAndFields(Step.Observe o, List<String> procs, List<String> fields) {
-        return new Step.Observe(List.copyOf(procs), o.hostPid(), List.copyOf(fields), o.slab(), o.system(), o.label(), o.since(),
+        return new Step.Observe(List.copyOf(procs), o.hostPid(), List.copyOf(fields), o.slab(), o.system(), o.kernel(), o.label(), o.since(),
                 o.expect(), o.tolerance(), o.explain(), o.pos());
     }
 }

@@ -10,7 +10,8 @@ public enum Capability {
     PAGEMAP_PFN("pagemap-pfn"),
     PTRACE("ptrace"),
     CGROUP_PIDS("cgroup-pids"),
-    SETUID("setuid");
+    SETUID("setuid"),
+    TRACEFS("tracefs");
 
     private final String id;
 

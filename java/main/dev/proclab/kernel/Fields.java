@@ -7,14 +7,50 @@ public final class Fields {
     /** Plain process fields; besides these: var.NAME, frames.REGION, flags.PF_NAME. */
     public static final List<String> PROCESS = List.of(
             "exists", "pid", "ppid", "tgid", "pgid", "sid", "state", "comm", "threads", "flags", "kthread",
-            "children", "minflt", "majflt", "rss_anon_kb", "wait", "errno");
+            "children", "minflt", "majflt", "rss_anon_kb", "wait", "errno", "wchan", "kstack");
 
     public static final List<String> PREFIXED = List.of("var.", "frames.", "flags.");
 
     /** Fields whose values are pids, shown as names where the process has one. */
     public static final List<String> PID_VALUED = List.of("ppid", "tgid", "pgid", "sid", "children");
 
-    public static final List<String> SYSTEM = List.of("pid_max", "ns_last_pid", "threads_max");
+    public static final List<String> SYSTEM = List.of("pid_max", "ns_last_pid", "threads_max", "kernel_stack_kb");
+
+    /** System fields with a dot: sizeof.STRUCT and offsetof.STRUCT.MEMBER (from BTF). */
+    public static final List<String> SYSTEM_PREFIXED = List.of("sizeof.", "offsetof.");
+
+    /**
+     * Fields of the kernel subject, what the kernel did in the lab's processes since a label: slab
+     * objects allocated and freed, tracepoints in order, user page faults, buddy allocations by order.
+     */
+    public static final List<String> KERNEL = List.of("allocs", "frees", "events", "faults", "pages");
+
+    /**
+     * Kernel fields with a dot: allocs.CACHE, frees.CACHE, faults.KIND, pages.ORDER, stack.CACHE (the
+     * kernel call path of the first allocation in CACHE), node.CACHE (the NUMA node it asked for),
+     * slabs.CACHE (new slabs of CACHE from the buddy allocator: {slabs, order, every}).
+     */
+    public static final List<String> KERNEL_PREFIXED = List.of("allocs.", "frees.", "faults.", "pages.", "stack.", "node.", "slabs.");
+
+    /**
+     * The slab caches the kernel subject counts, as the kernel's code names them (kmem_cache_create),
+     * in the order fork allocates them. Allocations are attributed to these by call site, even where
+     * SLUB merged a cache into another of the same size.
+     */
+    public static final List<String> KERNEL_CACHES = List.of("task_struct", "cred", "files_cache", "fs_cache",
+            "sighand_cache", "signal_cache", "mm_struct", "vm_area_struct", "anon_vma", "anon_vma_chain", "pid");
+
+    /**
+     * faults.KIND: a read of a page not present, a write to a page not present, a write to a present
+     * page (copy-on-write: a shared page, or the zero page), an instruction fetch (code paged in).
+     */
+    public static final List<String> FAULT_KINDS = List.of("read", "write", "cow", "exec");
+
+    /** Keys of a slabs.CACHE value. */
+    public static final List<String> SLABS = List.of("slabs", "order", "every");
+
+    /** The largest buddy order (MAX_PAGE_ORDER on x86_64). */
+    public static final int MAX_ORDER = 10;
 
     public static final List<String> SLAB = List.of("active_objs", "num_objs", "objsize", "objperslab", "pagesperslab");
 
@@ -35,6 +71,26 @@ public final class Fields {
             if (dot > 0) fs.add(k.substring(dot + 1));
         }
         return fs.isEmpty() ? SLAB : List.copyOf(fs);
+    }
+
+    public static boolean isSystemField(String f) {
+        if (SYSTEM.contains(f)) return true;
+        for (String p : SYSTEM_PREFIXED) if (f.startsWith(p) && f.length() > p.length()) return true;
+        return false;
+    }
+
+    public static boolean isKernelField(String f) {
+        if (KERNEL.contains(f)) return true;
+        for (String p : KERNEL_PREFIXED) if (f.startsWith(p) && f.length() > p.length()) return true;
+        return false;
+    }
+
+    /** The family of a kernel field (what a label must trace for it): allocs, frees, events, faults, pages, slabs, or stack.CACHE. */
+    public static String kernelFamily(String f) {
+        if (f.startsWith("stack.")) return f;
+        if (f.startsWith("node.")) return "allocs";
+        int dot = f.indexOf('.');
+        return dot < 0 ? f : f.substring(0, dot);
     }
 
     public static boolean isProcessField(String f) {

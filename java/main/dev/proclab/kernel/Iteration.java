@@ -42,7 +42,7 @@ public final class Iteration {
         if (s instanceof Step.Observe x) {
             List<String> procs = new ArrayList<>();
             for (String p : x.procs()) procs.add(name(p, i));
-            return new Step.Observe(List.copyOf(procs), x.hostPid(), x.fields(), x.slab(), x.system(), x.label(),
+            return new Step.Observe(List.copyOf(procs), x.hostPid(), x.fields(), x.slab(), x.system(), x.kernel(), x.label(),
                     x.since(), x.expect(), x.tolerance(), x.explain(), x.pos());
         }
         return s; // Pause, Repeat

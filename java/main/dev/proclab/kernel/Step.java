@@ -114,10 +114,12 @@ public sealed interface Step {
 
     /**
      * Records fields on both kernels. Exactly one subject kind is set: {@code procs} (lab names),
-     * {@code hostPid} (a process outside the lab), {@code slab} (cache names) or {@code system}.
-     * {@code fields} applies to procs and hostPid. {@code label} names a slab snapshot; {@code since}
-     * makes slab fields deltas from one. {@code expect}, {@code tolerance} and {@code explain} are
-     * keyed by field (for slab: "cache.field").
+     * {@code hostPid} (a process outside the lab), {@code slab} (cache names), {@code system} or
+     * {@code kernel} (what the kernel did inside, from its tracepoints; then {@code procs}, when not
+     * empty, narrows it to those processes). {@code fields} applies to procs and hostPid. {@code label}
+     * names a reading; {@code since} makes slab and system fields deltas from one, and kernel fields
+     * counts since it. {@code expect}, {@code tolerance} and {@code explain} are keyed by field (for
+     * slab: "cache.field").
      */
     record Observe(
             List<String> procs,
@@ -125,6 +127,7 @@ public sealed interface Step {
             List<String> fields,
             List<String> slab,
             List<String> system,
+            List<String> kernel,
             String label,
             String since,
             Map<String, Object> expect,
@@ -132,7 +135,18 @@ public sealed interface Step {
             Map<String, String> explain,
             Pos pos)
             implements Step {
+        public Observe {
+            kernel = kernel == null ? List.of() : kernel;
+        }
+
+        /** An observe of anything but the kernel subject. */
+        public Observe(List<String> procs, Long hostPid, List<String> fields, List<String> slab, List<String> system,
+                String label, String since, Map<String, Object> expect, Map<String, Tolerance> tolerance,
+                Map<String, String> explain, Pos pos) {
+            this(procs, hostPid, fields, slab, system, List.of(), label, since, expect, tolerance, explain, pos);
+        }
+
         public String action() { return "observe"; }
-        public String proc() { return procs.isEmpty() ? null : procs.get(0); }
+        public String proc() { return procs.isEmpty() || !kernel.isEmpty() ? null : procs.get(0); }
     }
 }

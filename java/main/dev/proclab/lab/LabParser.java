@@ -59,7 +59,7 @@ public final class LabParser {
             "NOFILE", "MEMLOCK", "AS", "LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME");
 
     public static final List<String> OBSERVE_KEYS = List.of(
-            "proc", "pid", "slab", "system", "fields", "label", "since", "expect", "tolerance", "explain");
+            "proc", "pid", "slab", "system", "kernel", "fields", "label", "since", "expect", "tolerance", "explain");
 
     /** Signal names 1..31 (SIGHUP .. SIGSYS). */
     public static final List<String> SIGNALS =
@@ -210,7 +210,7 @@ public final class LabParser {
     }
 
     /** Aborts the current unit (a lab key or one step) with its error. */
-    private static final class Bail extends RuntimeException {
+    static final class Bail extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final LabError error;
 
@@ -231,9 +231,13 @@ public final class LabParser {
         }
     }
 
-    private record Label(List<String> caches, Pos pos) {}
+    /**
+     * A labelled reading: its kind (slab, system, kernel; null when its step failed to parse), the
+     * slab caches it read, and for kernel the families it traces (allocs, events, stack.task_struct, ...).
+     */
+    private record Label(String kind, List<String> caches, Set<String> families, Pos pos) {}
 
-    private static final class Reader {
+    static final class Reader {
         final String text, file, expectedId;
         final Path path;
         final List<LabError> errors = new ArrayList<>();
@@ -350,7 +354,7 @@ public final class LabParser {
                             bindQuietly(c.text(), c.pos());
                         }
                         if (e.key().equals("observe") && k.get("label") instanceof Node.Scalar l && l.isString()) {
-                            labels.putIfAbsent(l.text(), new Label(null, l.pos()));
+                            labels.putIfAbsent(l.text(), new Label(null, null, null, l.pos()));
                         }
                         if (e.key().equals("map") && k.get("region") instanceof Node.Scalar r && r.isString()) {
                             regionPages.put(r.text(), -1);
@@ -942,31 +946,27 @@ public final class LabParser {
         // ---------------------------------------------------------------- observe
 
         Step.Observe observe(Node.Mapping m, Pos pos) {
+            // with kernel, proc is not a second subject: it narrows the kernel's counts to those processes
+            boolean kernelSubject = m.has("kernel");
             List<Node.Entry> subjects = new ArrayList<>();
             for (Node.Entry e : m.list()) {
-                if (List.of("proc", "pid", "slab", "system").contains(e.key())) subjects.add(e);
+                if (List.of("pid", "slab", "system", "kernel").contains(e.key()) || (e.key().equals("proc") && !kernelSubject)) {
+                    subjects.add(e);
+                }
             }
-            if (subjects.isEmpty()) throw bail(pos, "observe needs a subject: proc, pid, slab or system");
+            if (subjects.isEmpty()) throw bail(pos, "observe needs a subject: proc, pid, slab, system or kernel");
             if (subjects.size() > 1) {
                 throw bail(subjects.get(1).keyPos(), "observe takes one subject, but this one has " + subjects.get(0).key()
                         + " and " + subjects.get(1).key() + " (use two observe steps)");
             }
             Node.Entry subject = subjects.get(0);
             String kind = subject.key();
-            List<String> procs = List.of(), fields = List.of(), slab = List.of(), system = List.of();
+            List<String> procs = List.of(), fields = List.of(), slab = List.of(), system = List.of(), kernel = List.of();
             Long hostPid = null;
             Node sv = subject.value();
             switch (kind) {
                 case "proc": {
-                    List<String> out = new ArrayList<>();
-                    List<Node> items = sv instanceof Node.Seq s ? s.items() : List.of(sv);
-                    if (items.isEmpty()) throw bail(sv.pos(), "proc is empty; name at least one process");
-                    for (Node p : items) {
-                        String name = use(p);
-                        if (out.contains(name)) throw bail(p.pos(), name + " is listed twice");
-                        out.add(name);
-                    }
-                    procs = List.copyOf(out);
+                    procs = procList(sv);
                     break;
                 }
                 case "pid": {
@@ -988,10 +988,17 @@ public final class LabParser {
                     slab = List.copyOf(out);
                     break;
                 }
+                case "kernel": {
+                    kernel = KernelFields.list(this, sv);
+                    Node.Entry pe = m.entry("proc");
+                    if (pe != null && !isNull(pe.value())) procs = procList(pe.value());
+                    break;
+                }
                 default: {
                     List<Node> items = list(sv, "system");
-                    if (items.isEmpty()) throw bail(sv.pos(), "system is empty; name at least one of " + String.join(", ", Fields.SYSTEM));
-                    system = names(sv, "system fields", "system field", Fields.SYSTEM);
+                    if (items.isEmpty()) throw bail(sv.pos(), "system is empty; name at least one of " + String.join(", ", Fields.SYSTEM)
+                            + ", sizeof.STRUCT, offsetof.STRUCT.MEMBER");
+                    system = distinct(items, this::systemField);
                 }
             }
             Node.Entry fe = m.entry("fields");
@@ -1003,6 +1010,8 @@ public final class LabParser {
             } else if (fe != null && kind.equals("slab")) {
                 // an extension of the format: a slab observe may name the slab fields it records
                 fields = names(fe.value(), "slab fields", "slab field", Fields.SLAB);
+            } else if (fe != null && kind.equals("kernel")) {
+                throw bail(fe.keyPos(), "a kernel observe lists its fields in kernel: [allocs, events, ...], not in fields");
             } else if (fe != null) {
                 throw bail(fe.keyPos(), "fields is for proc, pid and slab; a system observe reads the fields listed in system");
             }
@@ -1016,18 +1025,46 @@ public final class LabParser {
             String since = null;
             Node.Entry si = m.entry("since");
             if (si != null) {
-                if (!kind.equals("slab")) throw bail(si.keyPos(), "since is only for slab observations (it turns them into deltas)");
+                if (!kind.equals("slab") && !kind.equals("system") && !kind.equals("kernel")) {
+                    throw bail(si.keyPos(), "since is only for slab, system and kernel observations (it turns them into deltas)");
+                }
                 since = ident(si.value(), "since");
                 Label l = labels.get(since);
                 if (l == null) {
                     throw bail(si.value().pos(), "since names label " + since + ", which no earlier observe defines"
                             + Suggest.didYouMean(since, labels.keySet()));
                 }
+                if (l.kind() != null && !l.kind().equals(kind)) {
+                    throw bail(si.value().pos(), "label " + since + " (at " + l.pos() + ") is a " + l.kind() + " reading; a " + kind
+                            + " observe needs a " + kind + " label");
+                }
                 if (l.caches() != null) {
                     for (String c : slab) {
                         if (!l.caches().contains(c)) {
                             throw bail(si.value().pos(), "label " + since + " (at " + l.pos() + ") did not read slab cache " + c);
                         }
+                    }
+                }
+                if (l.families() != null) {
+                    for (String f : kernel) {
+                        String fam = Fields.kernelFamily(f);
+                        if (!l.families().contains(fam)) {
+                            throw bail(si.value().pos(), "label " + since + " (at " + l.pos() + ") does not trace " + fam
+                                    + " (needed for " + f + "): add " + fam + " to its kernel list");
+                        }
+                    }
+                }
+            }
+            if (kind.equals("kernel") && label == null && since == null) {
+                throw bail(subject.keyPos(), "a kernel observe counts from a label: give it label: NAME to start counting,"
+                        + " or since: NAME to read what happened since one");
+            }
+            if (kind.equals("kernel") && since == null) {
+                for (String k : List.of("expect", "tolerance", "explain")) {
+                    Node.Entry e = m.entry(k);
+                    if (e != null && !isNull(e.value())) {
+                        throw bail(e.keyPos(), "a kernel observe with only a label starts counting and records nothing;"
+                                + " " + k + " belongs to a later observe with since: " + label);
                     }
                 }
             }
@@ -1039,6 +1076,9 @@ public final class LabParser {
                 case "system":
                     observed.addAll(system);
                     break;
+                case "kernel":
+                    observed.addAll(kernel);
+                    break;
                 default:
                     observed.addAll(fields);
             }
@@ -1047,7 +1087,8 @@ public final class LabParser {
             if (ee != null && !isNull(ee.value())) {
                 for (Node.Entry e : mapping(ee.value(), "expect").list()) {
                     checkObserved(e, "expect", kind, observed);
-                    expect.put(e.key(), Values.normalize(expected(e.key(), e.value())));
+                    Object v = kind.equals("kernel") ? KernelFields.expected(this, e.key(), e.value()) : expected(e.key(), e.value());
+                    expect.put(e.key(), Values.normalize(v));
                 }
             }
             Map<String, Tolerance> tolerance = new LinkedHashMap<>();
@@ -1066,10 +1107,55 @@ public final class LabParser {
                     explain.put(e.key(), text(e.value(), "an explanation"));
                 }
             }
-            if (label != null) labels.put(label, new Label(kind.equals("slab") ? slab : null, le.value().pos()));
-            return new Step.Observe(procs, hostPid, fields, slab, system, label, since,
+            if (label != null) {
+                Set<String> families = null;
+                if (kind.equals("kernel")) {
+                    families = new LinkedHashSet<>();
+                    for (String f : kernel) families.add(Fields.kernelFamily(f));
+                }
+                labels.put(label, new Label(kind, kind.equals("slab") ? slab : null, families, le.value().pos()));
+            }
+            return new Step.Observe(procs, hostPid, fields, slab, system, kernel, label, since,
                     Collections.unmodifiableMap(expect), Collections.unmodifiableMap(tolerance),
                     Collections.unmodifiableMap(explain), pos);
+        }
+
+        List<String> procList(Node sv) {
+            List<Node> items = sv instanceof Node.Seq s ? s.items() : List.of(sv);
+            if (items.isEmpty()) throw bail(sv.pos(), "proc is empty; name at least one process");
+            return distinct(items, this::use);
+        }
+
+        /** Each item checked (and named) by {@code one}; a name listed twice is an error at its second place. */
+        List<String> distinct(List<Node> items, java.util.function.Function<Node, String> one) {
+            List<String> out = new ArrayList<>();
+            for (Node n : items) {
+                String name = one.apply(n);
+                if (out.contains(name)) throw bail(n.pos(), name + " is listed twice");
+                out.add(name);
+            }
+            return List.copyOf(out);
+        }
+
+        /** A system field: pid_max, ..., kernel_stack_kb, sizeof.STRUCT or offsetof.STRUCT.MEMBER[.MEMBER...]. */
+        String systemField(Node n) {
+            String f = string(n, "a system field");
+            if (Fields.SYSTEM.contains(f)) return f;
+            if (f.startsWith("sizeof.")) {
+                String st = f.substring(7);
+                if (!IDENT.matcher(st).matches()) throw bail(n.pos(), "sizeof.STRUCT names one struct, like sizeof.task_struct; got " + f);
+                return f;
+            }
+            if (f.startsWith("offsetof.")) {
+                String[] parts = f.substring(9).split("\\.", -1);
+                if (parts.length < 2) throw bail(n.pos(), "offsetof.STRUCT.MEMBER names a struct and a member, like offsetof.task_struct.thread_info; got " + f);
+                for (String part : parts) {
+                    if (!IDENT.matcher(part).matches()) throw bail(n.pos(), "not a struct or member name: " + part + " in " + f);
+                }
+                return f;
+            }
+            throw bail(n.pos(), "unknown system field " + f + or(Suggest.didYouMean(f, Fields.SYSTEM),
+                    "; system fields are " + String.join(", ", Fields.SYSTEM) + ", sizeof.STRUCT, offsetof.STRUCT.MEMBER"));
         }
 
         void checkObserved(Node.Entry e, String what, String kind, List<String> observed) {
@@ -1079,19 +1165,14 @@ public final class LabParser {
                 hint = "; slab keys are CACHE.FIELD, e.g. " + observed.get(0);
             }
             throw bail(e.keyPos(), what + " key " + e.key() + " is not among the observed "
-                    + (kind.equals("slab") ? "slab fields" : "fields") + (kind.equals("slab") ? "" : " " + observed) + hint);
+                    + (kind.equals("slab") ? "slab fields" : kind.equals("kernel") ? "kernel fields" : "fields")
+                    + (kind.equals("slab") ? "" : " " + observed) + hint);
         }
 
         List<String> fields(Node n) {
             List<Node> items = list(n, "fields");
             if (items.isEmpty()) throw bail(n.pos(), "fields is empty; name at least one field");
-            List<String> out = new ArrayList<>();
-            for (Node f : items) {
-                String name = field(f);
-                if (out.contains(name)) throw bail(f.pos(), name + " is listed twice");
-                out.add(name);
-            }
-            return List.copyOf(out);
+            return distinct(items, this::field);
         }
 
         String field(Node n) {
@@ -1126,8 +1207,11 @@ public final class LabParser {
                                 : "; fields with a dot are var.NAME, frames.REGION and flags.PF_NAME"));
                 }
             }
-            if (Fields.SYSTEM.contains(f)) {
+            if (Fields.isSystemField(f)) {
                 throw bail(n.pos(), f + " is a system field: observe: {system: [" + f + "]}");
+            }
+            if (Fields.isKernelField(f)) {
+                throw bail(n.pos(), f + " is a kernel field: observe: {kernel: [" + f + "], since: LABEL}");
             }
             throw bail(n.pos(), "unknown field " + f
                     + or(Suggest.didYouMean(f, Fields.PROCESS), "; process fields are " + String.join(", ", Fields.PROCESS)
@@ -1151,6 +1235,13 @@ public final class LabParser {
                     return need(v instanceof Long, v, n, field + " is a number");
                 case "comm":
                     return need(v instanceof String, v, n, "comm is a string");
+                case "wchan":
+                    return need(v instanceof String, v, n, "wchan is the name of a kernel function (or null: not sleeping)");
+                case "kstack": {
+                    need(v instanceof List, v, n, "kstack is a list of kernel function names, innermost first");
+                    for (Object o : (List<?>) v) need(o instanceof String, o, n, "each frame of kstack is a function name");
+                    return v;
+                }
                 case "ppid": case "tgid": case "pgid": case "sid":
                     return pidValue(v, n, field);
                 case "children": {

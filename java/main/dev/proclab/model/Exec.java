@@ -46,8 +46,13 @@ final class Exec {
         p.exitSignal = Signals.SIGCHLD;
         // exec_mmap: the old mm is dropped, and with it the vfork parent is released (mm_release)
         Mm old = p.mm;
-        p.mm = w.memory.newImageMm(false);
+        p.mm = w.memory.newImageMm(false, p);
         if (old != null) w.memory.mmput(old);
+        // prepare_exec_creds: a new cred, committed; the old one goes with its last user
+        Ref cred = new Ref();
+        cred.obj = w.trace.alloc(p, Trace.CRED, List.of("kmem_cache_alloc", "prepare_creds", "prepare_exec_creds", "do_execve", "sys_execve"));
+        if (p.cred != null && --p.cred.count == 0) w.trace.free(Trace.CRED, p.cred.obj);
+        p.cred = cred;
         w.fork.releaseVfork(p);
         // unshare_sighand: a table shared with another process is copied; handlers reset, SIG_IGN kept
         if (p.sighand.count > 1) {
@@ -57,17 +62,21 @@ final class Exec {
             p.sighand.count--;
             p.sighand = n;
             w.slab[C_SIGHAND]++;
+            n.obj = w.trace.alloc(p, Trace.SIGHAND, List.of("kmem_cache_alloc", "unshare_sighand", "de_thread", "do_execve", "sys_execve"));
         }
         // unshare_files
         if (p.files != null && p.files.count > 1) {
             p.files.count--;
             p.files = new Ref();
             w.slab[C_FILES]++;
+            p.files.obj = w.trace.alloc(p, Trace.FILES, List.of("kmem_cache_alloc", "dup_fd", "unshare_files", "do_execve", "sys_execve"));
         }
         // __set_task_comm(kbasename(filename)), TASK_COMM_LEN 16
         String path = argv.get(0);
         String base = path.substring(path.lastIndexOf('/') + 1);
         p.comm = base.length() > 15 ? base.substring(0, 15) : base;
+        w.trace.event(p, "task_rename", null, p.comm);
+        w.trace.event(p, "sched_process_exec", null, base);
         p.flags = (p.flags & ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NOFREEZE | PF_NO_SETAFFINITY)) | PF_RANDOMIZE;
         p.execd = true;
         p.selfExecId++;

@@ -25,6 +25,7 @@ final class Exit {
         if (t.exitState != Task.ALIVE) return;
         // exit_signals; coredump_task_exit (PF_POSTCOREDUMP, dumping or not); do_exit's PF_NOFREEZE
         t.flags |= PF_EXITING | PF_POSTCOREDUMP | PF_NOFREEZE;
+        w.trace.event(t, "sched_process_exit", null, null);
         Sig s = t.signal;
         s.live--;
         if (s.live == 0) s.lastExitCode = code; // the group's status is its last thread's (a leader that left first included)
@@ -42,9 +43,15 @@ final class Exit {
             w.memory.mmput(m);
         }
         w.fork.releaseVfork(t); // mm_release → complete_vfork_done
-        if (t.files != null && --t.files.count == 0) w.slab[C_FILES]--;
+        if (t.files != null && --t.files.count == 0) {
+            w.slab[C_FILES]--;
+            w.trace.free(Trace.FILES, t.files.obj);
+        }
         t.files = null;
-        if (t.fs != null && --t.fs.count == 0) w.slab[C_FS]--;
+        if (t.fs != null && --t.fs.count == 0) {
+            w.slab[C_FS]--;
+            w.trace.free(Trace.FS, t.fs.obj);
+        }
         t.fs = null;
         if (t.vforkChild != null) { // a vfork parent killed in D: the child goes on
             t.vforkChild.vforkParent = null;
@@ -61,6 +68,8 @@ final class Exit {
             if (!t.isLeader() || s.nrThreads == 1) w.signal.notifyParent(t, own ? t.exitSignal : Signals.SIGCHLD);
         } else if (t.isLeader()) {
             // a leader with live threads stays a zombie unreported (delay_group_leader)
+            // do_notify_parent sends the exit signal (SIGCHLD), ignored or not: signal_generate
+            if (s.nrThreads == 1 && t.exitSignal > 0) w.trace.event(t, "signal_generate", t.parent(), Signals.name(t.exitSignal));
             if (s.nrThreads == 1 && w.signal.notifyParent(t, t.exitSignal)) releaseTask(t, true);
         } else {
             releaseTask(t, true); // threads are autoreaped (exit_signal -1)
@@ -149,10 +158,20 @@ final class Exit {
             if (t != null) t.nextThread = p.nextThread;
             p.nextThread = null;
         }
-        if (--p.sighand.count == 0) w.slab[C_SIGHAND]--; // __cleanup_sighand
-        if (s.nrThreads == 0) w.slab[C_SIGNAL]--; // free_signal_struct
+        if (--p.sighand.count == 0) { // __cleanup_sighand
+            w.slab[C_SIGHAND]--;
+            w.trace.free(Trace.SIGHAND, p.sighand.obj);
+        }
+        if (s.nrThreads == 0) { // free_signal_struct
+            w.slab[C_SIGNAL]--;
+            w.trace.free(Trace.SIGNAL, s.obj);
+        }
         p.exitState = Task.DEAD;
         w.slab[C_TASK]--;
+        // put_task_struct (after an RCU grace period on the real kernel): the task_struct and its cred
+        w.trace.event(p, "sched_process_free", null, null);
+        w.trace.free(Trace.TASK, p.taskObj);
+        if (p.cred != null && --p.cred.count == 0) w.trace.free(Trace.CRED, p.cred.obj);
         for (PidNs n = p.ns; n != null; n = n.parent) if (n.find(p.nr[n.level]) == p) n.detach(p.nr[n.level]);
         w.pid.putPid(p);
         w.pid.putPid(p.pgrp);
@@ -229,6 +248,7 @@ final class Exit {
         }
         boolean any = target == null || target.equals("any");
         Task t = any ? null : w.steps.lookup(target);
+        w.trace.event(waiter, "sched_process_wait", t, any ? "any" : null);
         int r = tryWait(waiter, t, any, opts);
         if (r == 0) return 0;
         if (r == -2) {

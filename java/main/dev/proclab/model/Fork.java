@@ -5,6 +5,7 @@ import static dev.proclab.model.World.*;
 import dev.proclab.kernel.CloneFlags;
 import dev.proclab.kernel.Errno;
 import dev.proclab.kernel.Event;
+import java.util.List;
 
 /**
  * kernel/fork.c: copy_process (validity, limits, pid, what is shared or copied), dup_mmap, the children
@@ -184,7 +185,69 @@ final class Fork {
             cur.vforkChild = c;
             c.vforkParent = cur;
         }
+        allocate(cur, c, cf);
         return c;
+    }
+
+    /**
+     * The slab objects copy_process takes, in its order (dup_task_struct, copy_creds, copy_files,
+     * copy_fs, copy_sighand, copy_signal, copy_mm, alloc_pid), then kernel_clone's events. The paths
+     * are the book's (do_fork, dup_task_struct: LKD ch.3); the node is the book's too: tsk_fork_get_node
+     * gives NUMA_NO_NODE, the node is not chosen.
+     */
+    private void allocate(Task cur, Task c, long cf) {
+        Trace t = w.trace;
+        String entry = (cf & CloneFlags.VFORK) != 0 ? "sys_vfork" : cf == 0 ? "sys_fork" : "sys_clone";
+        c.taskObj = t.alloc(cur, Trace.TASK, Trace.forkPath(entry, "kmem_cache_alloc_node", "dup_task_struct"));
+        if ((cf & CloneFlags.THREAD) != 0 && cur.cred != null) {
+            c.cred = cur.cred; // copy_creds: a thread shares its creator's
+            c.cred.count++;
+        } else {
+            c.cred = new Ref();
+            c.cred.obj = t.alloc(cur, Trace.CRED, Trace.forkPath(entry, "kmem_cache_alloc", "prepare_creds", "copy_creds"));
+        }
+        if (c.files != null && (cf & CloneFlags.FILES) == 0) {
+            c.files.obj = t.alloc(cur, Trace.FILES, Trace.forkPath(entry, "kmem_cache_alloc", "dup_fd", "copy_files"));
+        }
+        if (c.fs != null && (cf & CloneFlags.FS) == 0) {
+            c.fs.obj = t.alloc(cur, Trace.FS, Trace.forkPath(entry, "kmem_cache_alloc", "copy_fs_struct", "copy_fs"));
+        }
+        if ((cf & CloneFlags.SIGHAND) == 0) {
+            c.sighand.obj = t.alloc(cur, Trace.SIGHAND, Trace.forkPath(entry, "kmem_cache_alloc", "copy_sighand"));
+        }
+        if ((cf & CloneFlags.THREAD) == 0) {
+            c.signal.obj = t.alloc(cur, Trace.SIGNAL, Trace.forkPath(entry, "kmem_cache_alloc", "copy_signal"));
+        }
+        if (cur.mm != null && (cf & CloneFlags.VM) == 0) allocateMm(cur, c.mm, entry);
+        c.pidObj = t.alloc(cur, Trace.PID, Trace.forkPath(entry, "kmem_cache_alloc", "alloc_pid"));
+        t.event(cur, "task_newtask", c, null);
+        t.event(cur, "sched_process_fork", c, null);
+        t.event(c, "sched_wakeup_new", null, null); // wake_up_new_task
+    }
+
+    /** dup_mm: the mm_struct, and dup_mmap's vm_area_struct per VMA with anon_vma_fork's objects for each anonymous one. */
+    private void allocateMm(Task cur, Mm m, String entry) {
+        Trace t = w.trace;
+        m.obj = t.alloc(cur, Trace.MM, Trace.forkPath(entry, "kmem_cache_alloc", "dup_mm", "copy_mm"));
+        List<String> vma = Trace.forkPath(entry, "kmem_cache_alloc", "dup_mmap", "dup_mm", "copy_mm");
+        List<String> anon = Trace.forkPath(entry, "kmem_cache_alloc", "anon_vma_fork", "dup_mmap", "dup_mm", "copy_mm");
+        List<String> chain = Trace.forkPath(entry, "kmem_cache_alloc", "anon_vma_clone", "anon_vma_fork", "dup_mmap", "dup_mm", "copy_mm");
+        for (int i = 0; i < m.imageVmas; i++) {
+            m.vmaObjs.add(t.alloc(cur, Trace.VMA, vma));
+            if (i < m.imageAnon) anonVmaFork(cur, m, m.imageChain, anon, chain);
+        }
+        for (int r = 1; r < m.nRegions; r++) {
+            m.vmaObjs.add(t.alloc(cur, Trace.VMA, vma));
+            if (m.regionChain[r] > 0) anonVmaFork(cur, m, m.regionChain[r], anon, chain);
+        }
+    }
+
+    /** anon_vma_fork: anon_vma_clone links every anon_vma of the parent's VMA (chain - 1), then a new anon_vma and its link. */
+    private void anonVmaFork(Task cur, Mm m, int chain, List<String> anonPath, List<String> chainPath) {
+        Trace t = w.trace;
+        for (int k = 0; k < chain - 1; k++) m.avcObjs.add(t.alloc(cur, Trace.AVC, chainPath));
+        m.anonObjs.add(t.alloc(cur, Trace.ANON_VMA, anonPath));
+        m.avcObjs.add(t.alloc(cur, Trace.AVC, anonPath));
     }
 
     static void linkChild(Task parent, Task c) {
@@ -212,7 +275,12 @@ final class Fork {
         if (n > m.regionNames.length) {
             m.regionNames = new String[n];
             m.ptes = new int[n][];
+            m.regionChain = new int[n];
         }
+        // the child's VMAs link to the parent's anon_vmas and one new each: chains grow by one
+        m.imageAnon = old.imageAnon;
+        m.imageChain = old.imageChain + 1;
+        for (int r = 1; r < n; r++) m.regionChain[r] = old.regionChain[r] > 0 ? old.regionChain[r] + 1 : 0;
         for (int r = 0; r < n; r++) {
             int[] src = old.ptes[r];
             int[] dst = new int[src.length];

@@ -3,6 +3,7 @@ package dev.proclab.model;
 import static dev.proclab.model.World.*;
 
 import dev.proclab.kernel.PageRange;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,12 +19,25 @@ final class Memory {
 
     /** A fresh mm for a new image (exec_mmap): the image's VMAs and the page of the lab's variables. */
     Mm newImageMm(boolean agentImage) {
+        return newImageMm(agentImage, null);
+    }
+
+    /** A fresh mm (exec_mmap) made by {@code t}: mm_alloc, the image's VMAs, its anonymous ones' anon_vmas. */
+    Mm newImageMm(boolean agentImage, Task t) {
         Mm m = new Mm();
         m.imageVmas = w.cfg.imageVmas();
+        m.imageAnon = w.cfg.image().anonVmas();
         m.addRegion("", 1);
         if (agentImage) m.ptes[0][0] = w.frames.alloc() << 1 | 1;
         w.slab[C_MM]++;
         w.slab[C_VMA] += m.vmaCount();
+        List<String> exec = List.of("kmem_cache_alloc", "mm_alloc", "bprm_mm_init", "do_execve", "sys_execve");
+        m.obj = w.trace.alloc(t, Trace.MM, exec);
+        for (int i = 0; i < m.imageVmas; i++) m.vmaObjs.add(w.trace.alloc(t, Trace.VMA, exec));
+        for (int i = 0; i < m.imageAnon; i++) {
+            m.anonObjs.add(w.trace.alloc(t, Trace.ANON_VMA, exec));
+            m.avcObjs.add(w.trace.alloc(t, Trace.AVC, exec));
+        }
         return m;
     }
 
@@ -36,13 +50,18 @@ final class Memory {
         }
         w.slab[C_MM]--;
         w.slab[C_VMA] -= m.vmaCount();
+        // exit_mmap: the VMAs, and unlink_anon_vmas their chains and anon_vmas; then __mmdrop the mm_struct
+        w.trace.free(Trace.VMA, m.vmaObjs, m.vmaCount());
+        w.trace.free(Trace.AVC, m.avcObjs, m.anonChains());
+        w.trace.free(Trace.ANON_VMA, m.anonObjs, m.anonVmas());
+        w.trace.free(Trace.MM, m.obj);
     }
 
 
     /** The lab's variables live in one page of the agent's data: writing one is a write to that page. */
     void writeVar(Task p, String var, long value, boolean add) {
         Mm m = p.mm;
-        writeFault(p, m.ptes[0], 0);
+        writeFault(p, m, 0, 0);
         int i = m.var(var);
         long v = add ? (i < 0 ? 0 : m.varVals[i]) + value : value;
         m.setVar(var, v);
@@ -55,27 +74,35 @@ final class Memory {
         int[] pte = m.ptes[r];
         int end = range.end(pte.length);
         for (int i = range.start(); i < end; i++) {
-            if (write) writeFault(p, pte, i);
+            if (write) writeFault(p, m, r, i);
             else if (pte[i] == Mm.PTE_NONE) {
                 // do_anonymous_page, read: the shared zero page (a minor fault); where this machine maps an
                 // ordinary page of its own instead, a new writable frame, as a write would
+                p.minflt++;
+                w.trace.fault(p, "read");
                 if (w.cfg.readFaultZeroPage()) {
                     pte[i] = Mm.PTE_ZERO;
-                    p.minflt++;
                 } else {
-                    writeFault(p, pte, i);
+                    anonVmaPrepare(p, m, r);
+                    pte[i] = w.frames.alloc() << 1 | 1;
+                    w.trace.page(p, 0);
                 }
             }
         }
     }
 
     /** handle_mm_fault for a write: do_anonymous_page, or do_wp_page (reuse when only we map it, else wp_page_copy). */
-    void writeFault(Task p, int[] pte, int i) {
+    void writeFault(Task p, Mm m, int r, int i) {
+        int[] pte = m.ptes[r];
         int e = pte[i];
         if (e >= 2 && (e & 1) != 0) return; // present and writable: no fault
         p.minflt++;
+        // the x86 error code says whether the page was present: the zero page is, write-protected
+        w.trace.fault(p, e == Mm.PTE_NONE ? "write" : "cow");
         if (e == Mm.PTE_NONE || e == Mm.PTE_ZERO) {
+            anonVmaPrepare(p, m, r);
             pte[i] = w.frames.alloc() << 1 | 1;
+            w.trace.page(p, 0);
             return;
         }
         int f = e >>> 1;
@@ -84,7 +111,17 @@ final class Memory {
         } else {
             w.frames.put(f);
             pte[i] = w.frames.alloc() << 1 | 1; // wp_page_copy
+            w.trace.page(p, 0);
         }
+    }
+
+    /** __anon_vma_prepare: a VMA's first anonymous page gives it an anon_vma and the link to it. */
+    private void anonVmaPrepare(Task p, Mm m, int r) {
+        if (r == 0 || m.regionChain[r] > 0) return; // region 0 lives in the image's data, which has one
+        m.regionChain[r] = 1;
+        List<String> path = List.of("kmem_cache_alloc", "anon_vma_prepare", "do_anonymous_page", "handle_mm_fault", "do_page_fault");
+        m.anonObjs.add(w.trace.alloc(p, Trace.ANON_VMA, path));
+        m.avcObjs.add(w.trace.alloc(p, Trace.AVC, path));
     }
 
     long rssAnonKb(Mm m) {

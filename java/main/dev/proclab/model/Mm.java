@@ -17,6 +17,28 @@ final class Mm {
     String[] varNames;
     long[] varVals;
     int nVars;
+    // anon_vma: the image's VMAs that have one, and how long their chains are (1 for a fresh image,
+    // +1 with each fork: anon_vma_fork links the child's VMA to every anon_vma of the parent's, and to
+    // a new one of its own); regionChain[r] the same for each region (0: no anon_vma yet)
+    int imageAnon, imageChain = 1;
+    int[] regionChain = new int[2];
+    // its slab objects while tracing (Trace)
+    long obj;
+    final Trace.LongList vmaObjs = new Trace.LongList(), anonObjs = new Trace.LongList(), avcObjs = new Trace.LongList();
+
+    /** anon_vma objects of this mm (one per VMA that has one). */
+    int anonVmas() {
+        int n = imageAnon;
+        for (int r = 1; r < nRegions; r++) if (regionChain[r] > 0) n++;
+        return n;
+    }
+
+    /** anon_vma_chain objects of this mm (one per anon_vma each VMA is linked to). */
+    int anonChains() {
+        int n = imageAnon * imageChain;
+        for (int r = 1; r < nRegions; r++) n += regionChain[r];
+        return n;
+    }
 
     int vmaCount() {
         return imageVmas + nRegions - 1;
@@ -31,6 +53,7 @@ final class Mm {
         if (nRegions == regionNames.length) {
             regionNames = java.util.Arrays.copyOf(regionNames, nRegions * 2);
             ptes = java.util.Arrays.copyOf(ptes, nRegions * 2);
+            regionChain = java.util.Arrays.copyOf(regionChain, nRegions * 2);
         }
         regionNames[nRegions] = name;
         ptes[nRegions] = new int[pages];

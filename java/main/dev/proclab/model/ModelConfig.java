@@ -25,37 +25,62 @@ import java.util.Map;
  * @param coreToFile     a core dump is a file in the dumping process's directory (core_pattern is a path,
  *                       not a pipe to a program): it succeeds in the lab's private directory
  * @param suidDumpable   fs.suid_dumpable: what a process that changed its uid may still dump (0: nothing)
+ * @param image          a fresh lab process as the kernel keeps it (anon_vmas, where it idles)
+ * @param layout         struct sizes and member offsets the compiler chose ("sizeof.task_struct",
+ *                       "offsetof.task_struct.stack"), from the machine's BTF; missing ones take
+ *                       {@link Layout#DEFAULTS}
  */
-public record ModelConfig(int hostPidMax, int threadsMax, int uid, int yamaScope, int imageVmas, Map<String, SlabGeometry> slabs,
-        boolean capSysResource, Map<String, String> exec, boolean readFaultZeroPage, Map<String, long[]> rlimits,
-        boolean coreToFile, int suidDumpable) {
+public record ModelConfig(
+        int hostPidMax,
+        int threadsMax,
+        int uid,
+        int yamaScope,
+        int imageVmas,
+        Map<String, SlabGeometry> slabs,
+        boolean capSysResource,
+        Map<String, String> exec,
+        boolean readFaultZeroPage,
+        Map<String, long[]> rlimits,
+        boolean coreToFile,
+        int suidDumpable,
+        LabImage image,
+        Map<String, Long> layout) {
     public static final int PID_MAX_DEFAULT = 32768;
     public static final int PID_MAX_LIMIT = 4 * 1024 * 1024;
     /** threads-max of an 8 GiB machine: 8 GiB / (8 * 16 KiB). */
     public static final int THREADS_MAX_DEFAULT = 65536;
     public static final int IMAGE_VMAS_DEFAULT = 24;
 
-    public static final ModelConfig DEFAULT =
-            new ModelConfig(PID_MAX_DEFAULT, THREADS_MAX_DEFAULT, 0, 1, IMAGE_VMAS_DEFAULT, Map.of(), true, Map.of(), true, Map.of(), true, 0);
+    public static final ModelConfig DEFAULT = new ModelConfig(PID_MAX_DEFAULT, THREADS_MAX_DEFAULT, 0, 1, IMAGE_VMAS_DEFAULT, Map.of(),
+            true, Map.of(), true, Map.of(), true, 0, LabImage.DEFAULT, Map.of());
 
     public ModelConfig {
         if (hostPidMax < 301 || hostPidMax > PID_MAX_LIMIT) throw new IllegalArgumentException("pid_max out of range: " + hostPidMax);
         if (threadsMax < 20) throw new IllegalArgumentException("threads_max below MIN_THREADS: " + threadsMax);
+        if (imageVmas < 1) throw new IllegalArgumentException("imageVmas < 1: " + imageVmas);
         Map<String, SlabGeometry> m = new LinkedHashMap<>(SlabGeometry.DEFAULTS);
         if (slabs != null) m.putAll(slabs);
         slabs = java.util.Collections.unmodifiableMap(m);
         exec = exec == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(exec));
         rlimits = rlimits == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rlimits));
+        if (image == null) image = LabImage.DEFAULT;
+        if (image.anonVmas() > imageVmas) throw new IllegalArgumentException("more anonymous VMAs than VMAs");
+        Map<String, Long> l = new LinkedHashMap<>(Layout.DEFAULTS);
+        if (layout != null) l.putAll(layout);
+        layout = java.util.Collections.unmodifiableMap(l);
     }
 
-    public ModelConfig withHostPidMax(int v) { return new ModelConfig(v, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
-    public ModelConfig withThreadsMax(int v) { return new ModelConfig(hostPidMax, v, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
-    public ModelConfig withUid(int v) { return new ModelConfig(hostPidMax, threadsMax, v, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
-    public ModelConfig withYamaScope(int v) { return new ModelConfig(hostPidMax, threadsMax, uid, v, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
-    public ModelConfig withSlabs(Map<String, SlabGeometry> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, v, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
-    public ModelConfig withCapSysResource(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, v, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
-    public ModelConfig withExec(Map<String, String> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, v, readFaultZeroPage, rlimits, coreToFile, suidDumpable); }
-    public ModelConfig withRlimits(Map<String, long[]> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, v, coreToFile, suidDumpable); }
-    public ModelConfig withCore(boolean toFile, int suid) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, toFile, suid); }
-    public ModelConfig withReadFaultZeroPage(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, v, rlimits, coreToFile, suidDumpable); }
+    public ModelConfig withHostPidMax(int v) { return new ModelConfig(v, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
+    public ModelConfig withThreadsMax(int v) { return new ModelConfig(hostPidMax, v, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
+    public ModelConfig withUid(int v) { return new ModelConfig(hostPidMax, threadsMax, v, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
+    public ModelConfig withYamaScope(int v) { return new ModelConfig(hostPidMax, threadsMax, uid, v, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
+    public ModelConfig withSlabs(Map<String, SlabGeometry> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, v, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
+    public ModelConfig withCapSysResource(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, v, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
+    public ModelConfig withExec(Map<String, String> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, v, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
+    public ModelConfig withReadFaultZeroPage(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, v, rlimits, coreToFile, suidDumpable, image, layout); }
+    public ModelConfig withRlimits(Map<String, long[]> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, v, coreToFile, suidDumpable, image, layout); }
+    public ModelConfig withCore(boolean toFile, int suid) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, toFile, suid, image, layout); }
+    /** A lab process's image: its VMAs, and the rest of what a fresh one looks like. */
+    public ModelConfig withImage(int vmas, LabImage v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, vmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, v, layout); }
+    public ModelConfig withLayout(Map<String, Long> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, v); }
 }

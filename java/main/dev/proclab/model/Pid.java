@@ -42,6 +42,7 @@ final class Pid {
         if (--t.pidRefs != 0) return;
         for (PidNs n = t.ns; n != null; n = n.parent) n.free(t.nr[n.level]);
         w.slab[pidCache(t.ns)]--;
+        w.trace.free(Trace.PID, t.pidObj);
     }
 
     static boolean visible(Task t, PidNs view) {

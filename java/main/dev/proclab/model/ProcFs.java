@@ -25,6 +25,7 @@ final class ProcFs {
 
 
     StepResult observe(Step.Observe o) {
+        if (!o.kernel().isEmpty()) return StepResult.observed(w.trace.observe(o));
         List<Observation> out = new ArrayList<>();
         List<String> fields = o.fields() == null ? List.of() : o.fields();
         if (o.procs() != null) {
@@ -38,8 +39,26 @@ final class ProcFs {
             Task t = w.hostNs.find(o.hostPid());
             for (String f : fields) out.add(procField(subj, t, f, false));
         }
-        if (o.system() != null) {
-            for (String f : o.system()) out.add(systemField(f));
+        if (o.system() != null && !o.system().isEmpty()) {
+            long[] since = o.since() == null ? null : w.systemLabels.get(o.since());
+            long[] now = new long[o.system().size()];
+            for (int i = 0; i < now.length; i++) {
+                String f = o.system().get(i);
+                Observation ob = systemField(f);
+                Object v = ob.value();
+                now[i] = v instanceof Long l ? l : Long.MIN_VALUE;
+                if (o.since() != null && !ob.isSkipped()) {
+                    // a delta from the label's reading of the same field
+                    int j = since == null ? -1 : systemLabelIndex(o.since(), f);
+                    if (j < 0 || since[j] == Long.MIN_VALUE || v == null) ob = Observation.skip("system", f, "no reading of " + f + " labelled " + o.since());
+                    else ob = Observation.of("system", f, (Long) v - since[j]);
+                }
+                out.add(ob);
+            }
+            if (o.label() != null) {
+                w.systemLabels.put(o.label(), now);
+                w.systemLabelFields.put(o.label(), o.system());
+            }
         }
         if (o.slab() != null && !o.slab().isEmpty()) {
             long[] since = null;
@@ -62,6 +81,11 @@ final class ProcFs {
         }
         if (o.label() != null) w.slabLabels.put(o.label(), w.slab.clone());
         return StepResult.observed(out);
+    }
+
+    private int systemLabelIndex(String label, String field) {
+        List<String> fs = w.systemLabelFields.get(label);
+        return fs == null ? -1 : fs.indexOf(field);
     }
 
     static int cacheIndex(String name) {
@@ -87,11 +111,29 @@ final class ProcFs {
             case "pid_max" -> Observation.of("system", f, (long) ns.pidMax);
             case "ns_last_pid" -> Observation.of("system", f, (long) ns.lastPid());
             case "threads_max" -> Observation.of("system", f, (long) w.cfg.threadsMax());
-            default -> Observation.skip("system", f, "unknown system field " + f);
+            // meminfo KernelStack: every task that has not exited owns a kernel stack of THREAD_SIZE (the book's 8 KiB)
+            case "kernel_stack_kb" -> Observation.of("system", f, aliveTasks() * Layout.BOOK_THREAD_SIZE_KB);
+            default -> {
+                if (f.startsWith("sizeof.") || f.startsWith("offsetof.")) {
+                    if (w.layout.notInBook(f)) yield Observation.of("system", f, null);
+                    Long v = w.layout.field(f);
+                    yield v == null ? Observation.skip("system", f, "the model was not told " + f + " (it is read from the machine's BTF)")
+                            : Observation.of("system", f, v);
+                }
+                yield Observation.skip("system", f, "unknown system field " + f);
+            }
         };
     }
 
     private static final java.util.Set<String> KNOWN_OF_A_PROGRAM = java.util.Set.of("comm", "pid", "tgid", "ppid");
+    /** Tasks that still have a kernel stack: every task not yet exited, kernel threads and the idle task included. */
+    private long aliveTasks() {
+        long n = 0;
+        for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) {
+            for (Task u = p; u != null; u = u.nextThread) if (u.exitState == Task.ALIVE) n++;
+        }
+        return n + 1; // init_task's own stack
+    }
 
     Observation procField(String subj, Task t, String f, boolean lab) {
         if (!Fields.isProcessField(f)) return Observation.skip(subj, f, "unknown field " + f);
@@ -138,6 +180,12 @@ final class ProcFs {
             case "majflt" -> v = 0L;
             case "rss_anon_kb" -> v = t.mm == null ? null : w.memory.rssAnonKb(t.mm);
             case "wait", "errno" -> v = null;
+            case "wchan" -> v = w.wchan.wchan(t);
+            case "kstack" -> {
+                List<String> s = w.wchan.stack(t);
+                if (s == null) return Observation.skip(subj, f, "the model does not say where " + (t.labTask ? "a running task" : "a process outside the lab") + " is in the kernel");
+                v = s;
+            }
             default -> {
                 if (f.startsWith("flags.")) {
                     long bit = PfFlags.bit(f.substring(6));

@@ -21,5 +21,6 @@ final class Sig {
     boolean stopNotify;      // a stop not yet reported to WUNTRACED
     boolean contNotify;      // a continue not yet reported to WCONTINUED
     long pending;            // fatal signals pending while stopped
-    long minfltDead;         // sig->min_flt: faults of released threads
+    long minfltDead;
+    long obj;                // its slab object while tracing (Trace), else 0         // sig->min_flt: faults of released threads
 }

@@ -124,6 +124,7 @@ final class Steps {
         if (s instanceof Step.Signal sg) {
             who = sg.proc() == null ? null : actor(sg.proc(), false);
             err = w.signal.kill(who, lookup(sg.to()), sg.sig());
+            if (err == 0 && who != null && Signals.number(sg.sig()) > 0) w.trace.event(who, "signal_generate", lookup(sg.to()), sg.sig());
         } else if (s instanceof Step.Fork f) {
             who = actor(f.proc(), false);
             err = w.fork.spawn(who, f.child(), 0, Signals.SIGCHLD);
@@ -192,6 +193,7 @@ final class Steps {
             if (p.mm.region(m.region()) >= 0) throw StepError.error("region " + m.region() + " is already mapped");
             p.mm.addRegion(m.region(), m.pages()); // do_mmap: one anonymous private VMA
             w.slab[C_VMA]++;
+            p.mm.vmaObjs.add(w.trace.alloc(p, Trace.VMA, java.util.List.of("kmem_cache_alloc", "vm_area_alloc", "mmap_region", "do_mmap", "sys_mmap")));
         } else if (s instanceof Step.Touch t) {
             w.memory.touch(p, t.region(), t.pages(), t.write());
         } else if (s instanceof Step.Subreaper) {

@@ -52,6 +52,8 @@ final class Task {
     Task vforkChild;       // this task waits in D for it
 
     Mm mm;
+    Ref cred;              // struct cred: shared by the threads of a group (copy_creds)
+    long taskObj, pidObj;  // its task_struct and struct pid while tracing (Trace), else 0
     Ref files, fs;
     Sighand sighand;
     Sig signal;

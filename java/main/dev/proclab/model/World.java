@@ -85,9 +85,15 @@ final class World {
     final Sys sys = new Sys(this);
     final Time time = new Time(this);
     final ProcFs procfs = new ProcFs(this);
+    final Wchan wchan = new Wchan(this);
+    final Trace trace = new Trace(this);
+    final Layout layout;
+    final Map<String, long[]> systemLabels = new HashMap<>();
+    final Map<String, List<String>> systemLabelFields = new HashMap<>();
 
     World(ModelConfig cfg) {
         this.cfg = cfg;
+        this.layout = new Layout(cfg.layout());
     }
 
     Task must(Object r) {

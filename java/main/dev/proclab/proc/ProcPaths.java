@@ -17,6 +17,10 @@ public final class ProcPaths {
     public static final String SUID_DUMPABLE = "/proc/sys/fs/suid_dumpable";
     public static final String SELF_CGROUP = "/proc/self/cgroup";
     public static final String CGROUP_ROOT = "/sys/fs/cgroup";
+    public static final String MEMINFO = "/proc/meminfo";
+    public static final String KALLSYMS = "/proc/kallsyms";
+    public static final String BTF_VMLINUX = "/sys/kernel/btf/vmlinux";
+    public static final String SYS_SLAB = "/sys/kernel/slab";
 
     private ProcPaths() {}
 

@@ -26,6 +26,19 @@ public record ProcStat(long pid, String comm, char state, long ppid, long pgrp, 
                 field(rest, MINFLT), field(rest, MAJFLT), field(rest, NUM_THREADS), field(rest, STARTTIME));
     }
 
+    /**
+     * CPU time a process has used, its reaped children's included: utime + stime + cutime + cstime
+     * (fields 14 to 17), in clock ticks.
+     */
+    public static long cpuTicks(String line) {
+        int close = line.lastIndexOf(')');
+        if (close < 0) throw new IllegalArgumentException("not a /proc/PID/stat line: " + abbreviate(line));
+        String[] rest = line.substring(close + 1).trim().split("\\s+");
+        long sum = 0;
+        for (int f = 14; f <= 17; f++) sum += field(rest, f);
+        return sum;
+    }
+
     private static long field(String[] rest, int number) {
         return Long.parseLong(rest[number - STATE]);
     }

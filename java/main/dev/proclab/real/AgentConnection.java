@@ -69,6 +69,11 @@ public final class AgentConnection implements AutoCloseable {
         return process.pid();
     }
 
+    /** Whether the agent has ended with exit status 0 (it then tore down everything it had made). */
+    public boolean endedCleanly() {
+        return !process.isAlive() && process.exitValue() == 0;
+    }
+
     /** A command's result; events that came before it are added to {@code events}. */
     public JsonNode call(String command, long timeoutMs, List<Event> events) throws KernelException {
         return callRaw(command.getBytes(StandardCharsets.UTF_8), command, timeoutMs, events);

@@ -8,6 +8,7 @@ import dev.proclab.proc.Children;
 import dev.proclab.proc.PagemapEntry;
 import dev.proclab.proc.ProcFiles;
 import dev.proclab.proc.ProcPaths;
+import dev.proclab.proc.ProcStack;
 import dev.proclab.proc.ProcStat;
 import dev.proclab.proc.ProcStatus;
 import java.util.ArrayList;
@@ -51,6 +52,18 @@ final class RawProcess {
         }
         if (f.startsWith("frames.")) return frames(subject, f, f.substring(7));
         if (f.startsWith("flags.")) return Observation.of(subject, f, (stat.flags() & PfFlags.bit(f.substring(6))) != 0);
+        if (f.equals("wchan")) {
+            if (!raw.has("wchan")) return Observation.skip(subject, f, "/proc/PID/wchan could not be read (" + raw.path("wchan_errno").asText("?") + ")");
+            return Observation.of(subject, f, ProcStack.wchan(raw.get("wchan").asText()));
+        }
+        if (f.equals("kstack")) {
+            if (!raw.has("stack")) {
+                String e = raw.path("stack_errno").asText("?");
+                return Observation.skip(subject, f, "/proc/PID/stack could not be read (" + e + ")"
+                        + (e.equals("EACCES") || e.equals("EPERM") ? ": it needs root (CAP_SYS_ADMIN)" : ""));
+            }
+            return Observation.of(subject, f, ProcStack.frames(raw.get("stack").asText()));
+        }
         Object v = switch (f) {
             case "pid" -> pidNamespace ? status.innermostPid() : stat.pid();
             case "ppid" -> pidValue(stat.ppid());

@@ -31,6 +31,8 @@ public final class RealKernel implements Kernel {
     private AgentConnection agent;
     private final NameTable names = new NameTable();
     private final Map<String, Map<String, SlabInfo.Cache>> slabLabels = new HashMap<>();
+    private final SystemFields system = new SystemFields();
+    private KernelTracer tracer;
     private boolean pidNamespace;
     private java.nio.file.Path cgroup;
     private boolean namesStale;
@@ -149,7 +151,10 @@ public final class RealKernel implements Kernel {
     private List<Observation> observe(Step.Observe o, List<Event> events) throws KernelException {
         refreshNames(events);
         List<Observation> out = new ArrayList<>();
-        if (!o.procs().isEmpty()) {
+        if (!o.kernel().isEmpty()) {
+            if (tracer == null) tracer = new KernelTracer(c -> call(c, events), names);
+            out.addAll(tracer.observe(o));
+        } else if (!o.procs().isEmpty()) {
             Set<String> regions = new LinkedHashSet<>();
             for (String f : o.fields()) if (f.startsWith("frames.")) regions.add(f.substring("frames.".length()));
             for (String proc : o.procs()) {
@@ -163,11 +168,7 @@ public final class RealKernel implements Kernel {
             RawProcess p = new RawProcess(raw, names, pidNamespace);
             for (String f : o.fields()) out.add(p.field(subject, f));
         } else if (!o.system().isEmpty()) {
-            JsonNode r = call("system", events);
-            for (String f : o.system()) {
-                JsonNode v = r.get(f);
-                out.add(v == null || v.isNull() ? Observation.skip("system", f, "the agent could not read " + f) : Observation.of("system", f, v.asLong()));
-            }
+            out.addAll(system.read(o, call("system", events)));
         } else if (!o.slab().isEmpty()) {
             out.addAll(slab(o, events));
         }
@@ -226,6 +227,7 @@ public final class RealKernel implements Kernel {
     public void close() {
         if (agent != null) agent.close();
         removeCgroup();
+        if (tracer != null && tracer.instance() != null && agent != null && !agent.endedCleanly()) TraceCleaner.clean(agentPath);
     }
 
     /** The agent removes its cgroup as it ends; one that was SIGKILLed cannot, so it is done here. */

@@ -41,7 +41,7 @@ class EveryLabTest {
         // exactly as `proclab run` does it
         String whyNot = RealSide.whyNot(lab, machine);
         RealKernel real = whyNot == null ? new RealKernel(Path.of(System.getProperty("proclab.agent"))) : null;
-        LabResult r = new LabRunner(lab.id(), lab.steps(), lab.sandbox()).run(Models.kernel(lab), real, whyNot);
+        LabResult r = new LabRunner(lab.id(), lab.steps(), lab.sandbox()).run(Models.kernel(lab, machine), real, whyNot);
         assertNull(r.failure(), r.failure());
         for (Row row : r.rows()) assertTrue(!row.verdict().fails(), id + ": " + row);
         if (whyNot == null) {

@@ -105,6 +105,17 @@ final class Lab {
         throw new AssertionError("no " + cache + "." + field);
     }
 
+    /** A kernel observe: a label (since null), or the fields since a label, narrowed to procs. */
+    List<Observation> kernel(List<String> fields, String label, String since, String... procs) {
+        return observe(new Step.Observe(List.of(procs), null, List.of(), null, null, fields, label, since, Map.of(), Map.of(), Map.of(), P));
+    }
+
+    Object kernelValue(String field, String since, String... procs) {
+        List<Observation> l = kernel(List.of(field), null, since, procs);
+        if (l.size() != 1 || l.get(0).isSkipped()) throw new AssertionError(l);
+        return l.get(0).value();
+    }
+
     /** The state letter; where the model answers an envelope, its values joined ("R or S"). */
     String state(String p) { return String.valueOf(get(p, "state")); }
 
