@@ -47,7 +47,8 @@ final class Wchan {
             case Task.HOLD -> path(List.of("hrtimer_nanosleep", "common_nsleep_timens", "__x64_sys_clock_nanosleep"), SYSCALL);
             case Task.PROG_SLEEP -> path(List.of("hrtimer_nanosleep", "common_nsleep", "__x64_sys_clock_nanosleep"), SYSCALL);
             case Task.BLOCK -> t.execd ? null : path(List.of("__do_sys_pause"), SYSCALL);
-            case Task.WAIT -> path(List.of("do_wait", "kernel_wait4", "__do_sys_wait4"), SYSCALL);
+            // a lab's wait is waitid(P_PIDFD or P_ALL) (the target travels as a pidfd): wait4's sibling
+            case Task.WAIT -> path(List.of("do_wait", "kernel_waitid", "__do_sys_waitid"), SYSCALL);
             case Task.VFORK -> path(List.of("kernel_clone", "__do_sys_vfork"), SYSCALL); // wait_for_vfork_done is inlined
             default -> null; // running
         };
