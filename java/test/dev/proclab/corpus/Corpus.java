@@ -63,6 +63,25 @@ final class Corpus {
         return m;
     }
 
+    /**
+     * Each lab's part of a terminal report of several labs: from its heading line (`ID — title`)
+     * to the next lab's heading, or to the closing summary.
+     */
+    static Map<String, String> sections(String out, List<String> ids) {
+        java.util.Set<String> wanted = new java.util.HashSet<>(ids);
+        Matcher h = Pattern.compile("(?m)^([a-z0-9]+(?:-[a-z0-9]+)*) — |^summary$").matcher(out);
+        Map<String, String> m = new LinkedHashMap<>();
+        String id = null;
+        int from = 0;
+        while (h.find()) {
+            if (id != null) m.put(id, out.substring(from, h.start()));
+            id = h.group(1) != null && wanted.contains(h.group(1)) ? h.group(1) : null;
+            from = h.start();
+        }
+        if (id != null) m.put(id, out.substring(from));
+        return m;
+    }
+
     /** The reasons given for real sides that were skipped: their first two words, "needs CAPABILITY:". */
     static List<String> realSkipped(String out) {
         List<String> why = new ArrayList<>();

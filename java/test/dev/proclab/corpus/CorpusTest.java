@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.proclab.cli.Cli;
+import dev.proclab.kernel.Capability;
 import dev.proclab.posix.Posix;
 import dev.proclab.real.Machine;
 import java.nio.file.Path;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,21 +30,37 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The corpus of issue 9 (java/test-resources/corpus): labs nobody shipped, tricky but valid, each
- * run through the real command line (`proclab run --file LAB`) in this JVM. As root each one
- * finishes with real values and every row agrees or is explained; then the whole corpus runs as two
- * concurrent `proclab run` processes, and each gives every lab the verdicts it got alone.
- * Labs that show a bug of the model or the agent wait in corpus-pending/ (not run here).
+ * The corpus of issue 9 (java/test-resources/corpus): labs nobody shipped, tricky but valid, run
+ * through the real command line in this JVM, `proclab run --file LAB --file LAB ...`, one lab after
+ * the other, each with an agent of its own. As root each lab finishes with real values and every
+ * row agrees or is explained. Then the whole corpus runs as two concurrent `proclab run`
+ * processes, and each gives every lab the verdicts it got alone. Labs that show a bug of the model
+ * or the agent wait in corpus-pending/ (not run here).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CorpusTest {
-    /** Each lab's summary line when it ran alone, filled by {@link #runsAloneWithRealValues}. */
-    private static final Map<String, String> ALONE = new ConcurrentHashMap<>();
     private static Machine machine;
+    private static Cli alone;
+    /** Each lab's part of the report of the run alone, by id. */
+    private static Map<String, String> sections;
 
     @BeforeAll
     static void probe() throws Exception {
         machine = Posix.isLinux() ? Machine.probe(Path.of(System.getProperty("proclab.agent"))) : Machine.notLinux();
+    }
+
+    /** The whole corpus in one `proclab run`, no other run beside it; once for every test of this class. */
+    private static synchronized Cli alone() {
+        if (alone == null) {
+            List<String> args = new ArrayList<>(List.of("run", "--no-color"));
+            for (Path lab : Corpus.labs()) {
+                args.add("--file");
+                args.add(lab.toString());
+            }
+            alone = Cli.run(args.toArray(String[]::new));
+            sections = Corpus.sections(alone.out(), Corpus.labs().stream().map(Corpus::id).toList());
+        }
+        return alone;
     }
 
     static Stream<Path> labs() {
@@ -52,27 +68,35 @@ class CorpusTest {
     }
 
     @Order(1)
+    @Test
+    void theRunAloneEndsWell() {
+        Cli r = alone();
+        String all = r.out() + r.err();
+        assertTrue(r.exit() != 3 && r.exit() != 2, "exit " + r.exit() + "\n" + all);
+        assertFalse(all.contains("Exception"), all);
+        Corpus.assertEscaped("the corpus", r.out());
+        if (Posix.euid() == 0 && machine.has(Capability.LINUX)) assertEquals(0, r.exit(), "as root every row agrees or is explained\n" + all);
+    }
+
+    @Order(2)
     @ParameterizedTest(name = "{0}")
     @MethodSource("labs")
-    void runsAloneWithRealValues(Path lab) {
-        Cli r = Cli.run("run", "--no-color", "--file", lab.toString());
+    void eachLabAloneHasRealValues(Path lab) {
+        alone();
         String id = Corpus.id(lab);
-        String all = r.out() + r.err();
-        assertTrue(r.exit() != 3 && r.exit() != 2, id + " exit " + r.exit() + "\n" + all);
-        assertFalse(all.contains("Exception"), all);
-        assertFalse(all.contains("real side stopped"), "the real side never stops on a valid lab\n" + all);
-        assertFalse(all.contains("warning: "), "both kernels take the same steps\n" + all);
-        Corpus.assertEscaped(id, r.out());
-        Map<String, String> summaries = Corpus.summaries(r.out());
-        String line = summaries.get(id);
-        assertNotNull(line, "a summary line for " + id + "\n" + all);
-        ALONE.put(id, line);
-        List<String> skipped = Corpus.realSkipped(r.out());
+        String section = sections.get(id);
+        assertNotNull(section, "the report has a part for " + id);
+        assertFalse(section.contains("real side stopped"), "the real side never stops on a valid lab\n" + section);
+        assertFalse(java.util.regex.Pattern.compile("(?m)^\\s*failed: ").matcher(section).find(), id + " ran to its end\n" + section);
+        assertFalse(section.contains("warning: "), "both kernels take the same steps\n" + section);
+        String line = Corpus.summaries(section).get(id);
+        assertNotNull(line, "a summary line for " + id + "\n" + section);
+        List<String> skipped = Corpus.realSkipped(section);
+        // a real side is skipped only for a capability this machine lacks, and says which
         for (String why : skipped) Corpus.assertNamesAMissingCapability(why, machine);
-        if (Posix.euid() == 0 && machine.has(dev.proclab.kernel.Capability.LINUX)) {
-            // root: a real side is skipped only for a capability this machine lacks (checked above)
-            assertEquals(0, r.exit(), id + ": every row agrees or is explained\n" + all);
-            if (skipped.isEmpty()) assertTrue(line.contains(" 0 skipped"), id + ": no row without its real value\n" + all);
+        if (Posix.euid() == 0 && machine.has(Capability.LINUX)) {
+            assertTrue(line.endsWith(" OK"), id + ": every row agrees or is explained\n" + section);
+            if (skipped.isEmpty()) assertTrue(line.contains(" 0 skipped"), id + ": no row without its real value\n" + section);
         }
     }
 
@@ -80,15 +104,12 @@ class CorpusTest {
      * Two `proclab run` processes, each with the whole corpus, at the same time: a classroom server
      * runs many. Each lab gets the summary line it got alone.
      */
-    @Order(2)
+    @Order(3)
     @Test
-    void twoConcurrentRunsGiveTheVerdictsOfRunsAlone() throws Exception {
+    void twoConcurrentRunsGiveTheVerdictsOfTheRunAlone() throws Exception {
         assumeTrue(Posix.isLinux(), "the real side runs on Linux");
+        Map<String, String> solo = Corpus.summaries(alone().out());
         List<Path> labs = Corpus.labs();
-        for (Path lab : labs) {
-            // this test selected alone (-Dtest=CorpusTest#two...): get the runs alone first
-            if (!ALONE.containsKey(Corpus.id(lab))) runsAloneWithRealValues(lab);
-        }
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<Corpus.Run>> runs = new ArrayList<>();
@@ -103,10 +124,13 @@ class CorpusTest {
                 Map<String, String> diff = new LinkedHashMap<>();
                 for (Path lab : labs) {
                     String id = Corpus.id(lab);
-                    if (!ALONE.get(id).equals(got.get(id))) diff.put(id, "alone: " + ALONE.get(id) + " | concurrent: " + got.get(id));
+                    if (!String.valueOf(solo.get(id)).equals(got.get(id))) diff.put(id, "alone: " + solo.get(id) + " | concurrent: " + got.get(id));
                 }
-                if (!diff.isEmpty()) fail("run " + n + " of 2 concurrent runs gave other verdicts than runs alone:\n" + String.join("\n", diff.values())
-                        + "\n" + run.out());
+                if (!diff.isEmpty()) {
+                    Map<String, String> parts = Corpus.sections(run.out(), List.copyOf(diff.keySet()));
+                    fail("run " + n + " of 2 concurrent runs gave other verdicts than the run alone:\n" + String.join("\n", diff.values())
+                            + "\n\n" + String.join("\n", parts.values()));
+                }
             }
         } finally {
             pool.shutdownNow();
