@@ -454,9 +454,9 @@ struct progress_scan {
 	int depth, yes;
 };
 
-/* A thread asleep in nanosleep or clock_nanosleep wakes by itself; in any
- * other call (pause, a read of an empty pipe, a wait) only something else
- * wakes it. /proc/PID/syscall: "NR args..." or "running"; unreadable (no
+/* A thread asleep in nanosleep or clock_nanosleep wakes by itself, and one
+ * in write goes on as the agent reads its output; in any other call (pause,
+ * a read of an empty pipe, a wait) only something else wakes it. /proc/PID/syscall: "NR args..." or "running"; unreadable (no
  * ptrace access): assume it may wake. */
 static int timed_sleep(pid_t pid, pid_t tid)
 {
@@ -467,7 +467,9 @@ static int timed_sleep(pid_t pid, pid_t tid)
 	if (strncmp(buf, "running", 7) == 0)
 		return 1;
 	long nr = strtol(buf, NULL, 10);
-	return nr == SYS_nanosleep || nr == SYS_clock_nanosleep;
+	/* a write blocks on a full pipe, and the pipe of an exec'd program's
+	 * output is the agent's to drain: it goes on */
+	return nr == SYS_nanosleep || nr == SYS_clock_nanosleep || nr == SYS_write || nr == SYS_writev;
 }
 
 static int progresses(pid_t pid, int depth);

@@ -564,6 +564,10 @@ public final class LabParser {
                     String proc = m.has("proc") && !isNull(m.get("proc")) ? actor(m, name) : null;
                     String to = use(m.get("to"));
                     String sig = signal(m.get("sig"));
+                    // a signal may end a vfork child, and mm_release lets its parent go: whether it did
+                    // is the kernel's to say, so the parent's later steps are the run's to refuse
+                    String suspended = vforkChild.get(to);
+                    if (suspended != null) vforkParent.remove(suspended);
                     return new Step.Signal(proc, to, sig, pos);
                 }
                 case "wait": {

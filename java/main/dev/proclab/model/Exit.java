@@ -267,6 +267,13 @@ final class Exit {
         waiter.waitAny = any;
         waiter.waitOpts = opts;
         w.waiters.add(waiter);
+        // a child's program that ends by itself (its timer) ends the wait: the step waits for it, as the
+        // agent does, and the lab's clock moves on to that moment
+        for (long wake; waiter.run == Task.WAIT && (wake = programEnds(waiter)) >= 0; ) w.time.advance(wake);
+        if (waiter.run != Task.WAIT) {
+            if (w.events != null) w.events.removeIf(e -> e.kind().equals(Event.RETURNED) && waiter.name != null && waiter.name.equals(e.proc()));
+            return waiter.errno;
+        }
         w.event(waiter.name, Event.BLOCKS, waiter.name + " blocks in waitpid(): the wait returns later");
         return BLOCKS;
     }

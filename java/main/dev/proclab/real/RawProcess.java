@@ -139,9 +139,10 @@ final class RawProcess {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("pages", r.path("pages").asLong(entries.size()));
         v.put("present", present);
-        if (counts != null) v.put("shared", shared);
+        // no page present: none is shared, and nothing needed counting (the agent sends no counts then)
+        if (counts != null || present == 0) v.put("shared", shared);
         v.put("exclusive", exclusive);
-        if (counts == null) {
+        if (counts == null && present > 0) {
             return new Observation(subject, f, dev.proclab.kernel.Values.normalize(v),
                     "frames.shared needs PFNs and /proc/kpagecount (pagemap-pfn), which this user cannot read");
         }

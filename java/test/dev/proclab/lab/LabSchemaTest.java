@@ -84,7 +84,8 @@ class LabSchemaTest {
             "id: t\ntitle: t\nsteps: [{frok: {proc: main, child: kid}}]\n",
             "id: t\ntitle: t\nsteps: [{fork: {proc: main}}]\n",
             "id: t\ntitle: t\nsteps: [{fork: {proc: main, child: kid}, exit: {proc: kid, code: 1}}]\n",
-            "id: t\ntitle: t\nsteps: [{exit: {proc: kid, code: 300}}]\n",
+            "id: t\ntitle: t\nsteps: [{exit: {proc: kid, code: \"1\"}}]\n",
+            "id: t\ntitle: t\nsteps: [{exit: {proc: kid, code: 2147483648}}]\n",
             "id: t\ntitle: t\nsteps: [{touch: {proc: main, region: heap, pages: all, mode: execute}}]\n",
             "id: t\ntitle: t\nrequires: [wings]\nsteps: [{fork: {proc: main, child: kid}}]\n",
         };
