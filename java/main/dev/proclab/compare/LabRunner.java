@@ -26,6 +26,7 @@ public final class LabRunner {
     private final List<LabResult.StepEvent> events = new ArrayList<>();
     private final List<FailedStep> failedSteps = new ArrayList<>();
     private final List<LabResult.Tree> trees = new ArrayList<>();
+    private final Since modelSince = new Since(), realSince = new Since();
     private boolean captureTrees;
     private long timeoutNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
     private String realSkipped;
@@ -104,7 +105,7 @@ public final class LabRunner {
                 note(number, step, m, "model");
                 if (r != null) note(number, step, r, "real");
                 if (step instanceof Step.Observe o) {
-                    addRows(number, o, m.observations(), r == null ? null : r.observations());
+                    addRows(number, o, modelSince.apply(o, m.observations()), r == null ? null : realSince.apply(o, r.observations()));
                     if (captureTrees) {
                         tree(number, model);
                         if (r != null) tree(number, real);

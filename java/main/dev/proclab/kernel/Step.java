@@ -115,9 +115,11 @@ public sealed interface Step {
     /**
      * Records fields on both kernels. Exactly one subject kind is set: {@code procs} (lab names),
      * {@code hostPid} (a process outside the lab), {@code slab} (cache names) or {@code system}.
-     * {@code fields} applies to procs and hostPid. {@code label} names a slab snapshot; {@code since}
-     * makes slab fields deltas from one. {@code expect}, {@code tolerance} and {@code explain} are
-     * keyed by field (for slab: "cache.field").
+     * {@code fields} applies to procs and hostPid. {@code label} names this observe's readings;
+     * {@code since} makes slab fields, or a proc observe's counter fields ({@link Fields#DELTAS}),
+     * differences from the readings of an earlier label: of the same process, or of {@code sinceProc}
+     * when it is set (a child against its parent). {@code expect}, {@code tolerance} and
+     * {@code explain} are keyed by field (for slab: "cache.field").
      */
     record Observe(
             List<String> procs,
@@ -127,11 +129,18 @@ public sealed interface Step {
             List<String> system,
             String label,
             String since,
+            String sinceProc,
             Map<String, Object> expect,
             Map<String, Tolerance> tolerance,
             Map<String, String> explain,
             Pos pos)
             implements Step {
+        /** An observe whose since (if any) compares each process with its own reading. */
+        public Observe(List<String> procs, Long hostPid, List<String> fields, List<String> slab, List<String> system, String label,
+                String since, Map<String, Object> expect, Map<String, Tolerance> tolerance, Map<String, String> explain, Pos pos) {
+            this(procs, hostPid, fields, slab, system, label, since, null, expect, tolerance, explain, pos);
+        }
+
         public String action() { return "observe"; }
         public String proc() { return procs.isEmpty() ? null : procs.get(0); }
     }

@@ -213,7 +213,16 @@ public final class LabParser {
         }
     }
 
-    private record Label(List<String> caches, Pos pos) {}
+    /**
+     * An observe's label: what it read, so that a later {@code since} can be checked against it. A slab
+     * label holds its caches; a proc label its processes and fields. {@code kind} is null for a label
+     * salvaged from a step that failed to parse (nothing is checked against it).
+     */
+    private record Label(String kind, List<String> caches, List<String> procs, List<String> fields, Pos pos) {
+        static Label unknown(Pos pos) {
+            return new Label(null, null, null, null, pos);
+        }
+    }
 
     private static final class Reader {
         final String text, file, expectedId;
@@ -329,7 +338,7 @@ public final class LabParser {
                             bindQuietly(c.text(), c.pos());
                         }
                         if (e.key().equals("observe") && k.get("label") instanceof Node.Scalar l && l.isString()) {
-                            labels.putIfAbsent(l.text(), new Label(null, l.pos()));
+                            labels.putIfAbsent(l.text(), Label.unknown(l.pos()));
                         }
                         if (e.key().equals("map") && k.get("region") instanceof Node.Scalar r && r.isString()) {
                             regionPages.put(r.text(), -1);
@@ -966,22 +975,53 @@ public final class LabParser {
                 Label old = labels.get(label);
                 if (old != null) throw bail(le.value().pos(), "label " + label + " is already defined (at " + old.pos() + ")");
             }
-            String since = null;
+            String since = null, sinceProc = null;
             Node.Entry si = m.entry("since");
             if (si != null) {
-                if (!kind.equals("slab")) throw bail(si.keyPos(), "since is only for slab observations (it turns them into deltas)");
-                since = ident(si.value(), "since");
-                Label l = labels.get(since);
-                if (l == null) {
-                    throw bail(si.value().pos(), "since names label " + since + ", which no earlier observe defines"
-                            + Suggest.didYouMean(since, labels.keySet()));
-                }
-                if (l.caches() != null) {
-                    for (String c : slab) {
-                        if (!l.caches().contains(c)) {
-                            throw bail(si.value().pos(), "label " + since + " (at " + l.pos() + ") did not read slab cache " + c);
+                if (kind.equals("slab")) {
+                    since = ident(si.value(), "since");
+                    Label l = sinceLabel(si.value(), since, "slab");
+                    if (l.caches() != null) {
+                        for (String c : slab) {
+                            if (!l.caches().contains(c)) {
+                                throw bail(si.value().pos(), "label " + since + " (at " + l.pos() + ") did not read slab cache " + c);
+                            }
                         }
                     }
+                } else if (kind.equals("proc")) {
+                    Node sv2 = si.value();
+                    Node labelNode = sv2;
+                    if (sv2 instanceof Node.Mapping sm) {
+                        for (Node.Entry e : sm.list()) {
+                            if (!List.of("label", "proc").contains(e.key())) throw unknownKey(e, "since", List.of("label", "proc"));
+                        }
+                        labelNode = sm.get("label");
+                        if (labelNode == null) throw bail(sm.pos(), "since needs a label: since: {label: LABEL, proc: NAME}");
+                        if (sm.has("proc")) sinceProc = use(sm.get("proc"));
+                    }
+                    since = ident(labelNode, "since");
+                    Label l = sinceLabel(labelNode, since, "proc");
+                    for (Node f : list(fe.value(), "fields")) {
+                        String name = ((Node.Scalar) f).text();
+                        if (!Fields.DELTAS.contains(name)) {
+                            throw bail(f.pos(), "since makes differences of " + String.join(", ", Fields.DELTAS) + "; " + name
+                                    + " is not one of them (observe it in a step without since)");
+                        }
+                        if (l.fields() != null && !l.fields().contains(name)) {
+                            throw bail(f.pos(), "label " + since + " (at " + l.pos() + ") did not read " + name);
+                        }
+                    }
+                    if (l.procs() != null) {
+                        for (String p : sinceProc != null ? List.of(sinceProc) : procs) {
+                            if (!l.procs().contains(p)) {
+                                throw bail(labelNode.pos(), "label " + since + " (at " + l.pos() + ") did not read " + p
+                                        + (sinceProc == null ? "; to compare with another process's reading: since: {label: "
+                                        + since + ", proc: " + l.procs().get(0) + "}" : ""));
+                            }
+                        }
+                    }
+                } else {
+                    throw bail(si.keyPos(), "since is for slab and proc observations (it turns them into deltas)");
                 }
             }
             List<String> observed = new ArrayList<>();
@@ -1019,10 +1059,24 @@ public final class LabParser {
                     explain.put(e.key(), text(e.value(), "an explanation"));
                 }
             }
-            if (label != null) labels.put(label, new Label(kind.equals("slab") ? slab : null, le.value().pos()));
-            return new Step.Observe(procs, hostPid, fields, slab, system, label, since,
+            if (label != null) labels.put(label, new Label(kind, slab, procs, fields, le.value().pos()));
+            return new Step.Observe(procs, hostPid, fields, slab, system, label, since, sinceProc,
                     Collections.unmodifiableMap(expect), Collections.unmodifiableMap(tolerance),
                     Collections.unmodifiableMap(explain), pos);
+        }
+
+        /** The label a since names: defined by an earlier observe of the same kind (slab or proc). */
+        Label sinceLabel(Node n, String since, String kind) {
+            Label l = labels.get(since);
+            if (l == null) {
+                throw bail(n.pos(), "since names label " + since + ", which no earlier observe defines"
+                        + Suggest.didYouMean(since, labels.keySet()));
+            }
+            if (l.kind() != null && !l.kind().equals(kind)) {
+                throw bail(n.pos(), "label " + since + " (at " + l.pos() + ") is a reading of " + l.kind() + ", not of " + kind
+                        + "; since on a " + kind + " observe names a " + kind + " observe's label");
+            }
+            return l;
         }
 
         void checkObserved(Node.Entry e, String what, String kind, List<String> observed) {
@@ -1100,7 +1154,7 @@ public final class LabParser {
                 case "exists":
                 case "kthread":
                     return need(v instanceof Boolean, v, n, field + " is true or false");
-                case "pid": case "threads": case "minflt": case "majflt": case "rss_anon_kb":
+                case "pid": case "threads": case "minflt": case "majflt": case "rss_anon_kb": case "vm_pte_kb":
                     return need(v instanceof Long, v, n, field + " is a number");
                 case "comm":
                     return need(v instanceof String, v, n, "comm is a string");
