@@ -18,6 +18,9 @@
 #define MAX_WORDS 4096
 #define MAX_DEPTH 16
 
+/* bench.c: proclab-agent --bench NAME ARGS... (docs/protocol.md, "Benchmarks") */
+int bench_main(int argc, char **argv);
+
 struct task {
 	char name[LAB_NAME_MAX];
 	int idx;

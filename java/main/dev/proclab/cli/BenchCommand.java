@@ -16,9 +16,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "bench", description = "Benchmarks: `agent` (the agent's repeat vs a plain C fork loop), `model` (the reference model's speed and size)"
-        + " and `soak` (many lab runs in one JVM: does anything pile up?).",
-        subcommands = {BenchCommand.Agent.class, BenchCommand.Model.class, BenchCommand.Soak.class})
+@Command(name = "bench", description = "Benchmarks: `agent` (the agent's repeat vs a plain C fork loop), `model` (the reference model's speed and size),"
+        + " `soak` (many lab runs in one JVM: does anything pile up?) and `fork-cost` (fork, vfork, clone, posix_spawn against the parent's memory).",
+        subcommands = {BenchCommand.Agent.class, BenchCommand.Model.class, BenchCommand.Soak.class, ForkCostCommand.class})
 final class BenchCommand extends BaseCommand {
     @Override
     int execute() {

@@ -14,6 +14,8 @@ public final class ProcPaths {
     public static final String SELF_STATUS = "/proc/self/status";
     public static final String SELF_CGROUP = "/proc/self/cgroup";
     public static final String CGROUP_ROOT = "/sys/fs/cgroup";
+    public static final String PRESSURE_CPU = "/proc/pressure/cpu";
+    public static final String LOADAVG = "/proc/loadavg";
 
     private ProcPaths() {}
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** DESIGN.md's dependency rules, checked on the sources' imports (and fully qualified names). */
 class ArchitectureTest {
     private static final Path SRC = Path.of(System.getProperty("proclab.home", "."), "java", "main", "dev", "proclab");
-    private static final Pattern REF = Pattern.compile("\\b(dev\\.proclab\\.[a-z]+|com\\.sun\\.jna|jnr\\.posix|com\\.fasterxml|picocli)\\b");
+    private static final Pattern REF = Pattern.compile("\\b(dev\\.proclab\\.[a-z]+|com\\.sun\\.jna|jnr\\.posix|com\\.fasterxml|picocli|org\\.jfree)\\b");
 
     /** package → what it may use besides the JDK and itself. */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
@@ -29,7 +29,7 @@ class ArchitectureTest {
             "lab", Set.of("dev.proclab.kernel", "com.fasterxml"),
             "real", Set.of("dev.proclab.kernel", "dev.proclab.proc", "dev.proclab.posix", "com.fasterxml"),
             "compare", Set.of("dev.proclab.kernel", "dev.proclab.lab"),
-            "report", Set.of("dev.proclab.kernel", "dev.proclab.compare", "dev.proclab.lab", "com.fasterxml"));
+            "report", Set.of("dev.proclab.kernel", "dev.proclab.compare", "dev.proclab.lab", "com.fasterxml", "org.jfree"));
 
     static Stream<String> packages() {
         return ALLOWED.keySet().stream().sorted();
