@@ -55,6 +55,7 @@ final class ForkCostCommand extends BaseCommand {
                 : reps < 1 || reps > 1000 ? "--reps must be 1 to 1000 (got " + reps + ")"
                 : rounds < 1 || rounds > 100 ? "--rounds must be 1 to 100 (got " + rounds + ")"
                 : points - 1 > maxMib ? "--points " + points + " needs --max-mib of at least " + (points - 1) + " (sizes are whole MiB)"
+                : html != null && !writable(html) ? "cannot write --html " + html + " (no such directory, or not writable)"
                 : null;
         if (bad != null) {
             err().println("proclab bench fork-cost: " + bad);
@@ -82,10 +83,21 @@ final class ForkCostCommand extends BaseCommand {
             r.figureLines().forEach(out()::println);
         }
         if (html != null) {
-            Files.writeString(html, page(r, command()), StandardCharsets.UTF_8);
+            try {
+                Files.writeString(html, page(r, command()), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err().println("proclab bench fork-cost: cannot write " + html + ": " + e.getMessage());
+                return ExitCodes.MACHINE;
+            }
             if (!json) out().println("HTML report: " + html.toAbsolutePath());
         }
         return r.holds() ? ExitCodes.OK : ExitCodes.DIFFERS;
+    }
+
+    /** Checked before the run, so a long benchmark is not lost to a typo in the file name. */
+    private static boolean writable(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        return dir != null && Files.isDirectory(dir) && Files.isWritable(dir) && (!Files.exists(file) || Files.isWritable(file));
     }
 
     private String command() {

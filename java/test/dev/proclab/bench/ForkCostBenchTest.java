@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForkCostBenchTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Above this, others' processes had the CPUs for much of the run, and a time says more about them than about fork. */
+    private static final double MAX_CPU_PRESSURE_PCT = 25;
 
     @Test
     void theShapeRulesHoldOnASmallRange(@TempDir Path dir) throws Exception {
@@ -35,18 +37,6 @@ class ForkCostBenchTest {
                 "--json", "--html", html.toString());
         assertTrue(r.exit() == 0 || r.exit() == 1, "ran to its verdict: " + r.exit() + " " + r.err());
         JsonNode doc = new ObjectMapper().readTree(r.out());
-
-        List<String> shapes = new ArrayList<>();
-        for (JsonNode v : doc.path("verdicts")) {
-            String call = v.path("call").asText();
-            if (List.of("fork", "vfork", "clone_vm", "posix_spawn").contains(call)) {
-                shapes.add(call + " " + v.path("model").asText());
-                assertTrue(v.path("holds").asBoolean(), call + " is " + v.path("model").asText() + ": " + v.path("measured").asText()
-                        + "\n" + r.out());
-            }
-        }
-        assertEquals(List.of("fork linear", "vfork flat", "clone_vm flat", "posix_spawn flat"), shapes);
-
         List<String> figures = new ArrayList<>();
         doc.path("figures").fieldNames().forEachRemaining(figures::add);
         assertEquals(List.of("fork_us_per_mib", "fork_r2", "vfork_us_per_mib", "clone_vm_us_per_mib", "posix_spawn_us_per_mib",
@@ -63,6 +53,32 @@ class ForkCostBenchTest {
         assertTrue(page.contains("plain C fork()") && page.contains("clone(CLONE_VM)"), "every series is in the legend");
         assertTrue(!page.contains("src=\"http") && !page.contains("href=\"http"), "self-contained: nothing fetched");
 
+        // the shapes, from times: judged only when the machine let the benchmark have its CPUs
+        JsonNode pressure = doc.path("noise").path("cpu_pressure_pct");
+        assumeTrue(pressure.isMissingNode() || pressure.isNull() || pressure.asDouble() <= MAX_CPU_PRESSURE_PCT,
+                "the machine was too busy to time anything: for " + pressure.asDouble() + "% of the run some task waited for a CPU"
+                + " (PSI); the shapes are not judged");
+        List<String> shapes = new ArrayList<>();
+        for (JsonNode v : doc.path("verdicts")) {
+            String call = v.path("call").asText();
+            if (List.of("fork", "vfork", "clone_vm", "posix_spawn").contains(call)) {
+                shapes.add(call + " " + v.path("model").asText());
+                assertTrue(v.path("holds").asBoolean(), call + " is " + v.path("model").asText() + ": " + v.path("measured").asText()
+                        + "\n" + r.out());
+            }
+        }
+        assertEquals(List.of("fork linear", "vfork flat", "clone_vm flat", "posix_spawn flat"), shapes);
+    }
+
+    /** The page's plot in a real browser: a separate test, so a busy machine's skip above does not skip it. */
+    @Test
+    void thePlotRendersInABrowser(@TempDir Path dir) throws Exception {
+        assumeTrue(Posix.isLinux(), "the benchmark needs the real kernel");
+        Path html = dir.resolve("fork-cost.html");
+        Cli r = Cli.run("bench", "fork-cost", "--max-mib", "16", "--points", "3", "--reps", "3", "--rounds", "1", "--html", html.toString());
+        assertTrue(r.exit() == 0 || r.exit() == 1, "ran to its verdict: " + r.exit() + " " + r.err());
+        assertTrue(r.out().lines().reduce((a, b) -> b).orElse("").startsWith("HTML report: "), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("slope_ratio ")), r.out());
         assumeTrue(Files.isExecutable(CHROMIUM), "no Chromium at " + CHROMIUM + " (Debian: apt-get install chromium)");
         Path png = dir.resolve("shot.png");
         Process p = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

@@ -160,7 +160,7 @@ class CliTest {
     void benchForkCostRefusesBadOptions() {
         for (String[] bad : List.of(new String[] {"--max-mib", "0"}, new String[] {"--max-mib", "65537"}, new String[] {"--points", "1"},
                 new String[] {"--reps", "0"}, new String[] {"--rounds", "0"}, new String[] {"--max-mib", "x"},
-                new String[] {"--max-mib", "2", "--points", "9"})) {
+                new String[] {"--max-mib", "2", "--points", "9"}, new String[] {"--html", "/no/such/dir/fork-cost.html"})) {
             List<String> args = new java.util.ArrayList<>(List.of("bench", "fork-cost"));
             args.addAll(List.of(bad));
             Cli r = Cli.run(args.toArray(String[]::new));
