@@ -117,7 +117,9 @@ final class ForkCostCommand extends BaseCommand {
             }
         }
         String svg = LineChart.svg("What the caller waits for, against the memory it has written", "MiB written by the parent",
-                "µs (median)", lines, 960, 540);
+                "µs (median)", lines, 960, 540, false)
+                + LineChart.svg("The same on a logarithmic scale: the flat calls", "MiB written by the parent", "µs (median, log scale)",
+                        lines.stream().filter(l -> !l.fitted()).toList(), 960, 420, true);
         List<String> head = new ArrayList<>(List.of("MiB"));
         for (String s : ForkCostBench.SERIES) head.add(label(s) + " µs");
         head.add("model: fork copies kB of page tables");

@@ -4,9 +4,12 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Rectangle;
+import java.text.DecimalFormat;
 import java.util.List;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -24,8 +27,8 @@ public final class LineChart {
 
     private LineChart() {}
 
-    /** An {@code <svg>} element, width × height pixels. */
-    public static String svg(String title, String xLabel, String yLabel, List<Series> series, int width, int height) {
+    /** An {@code <svg>} element, width × height pixels; {@code logY}: a logarithmic y axis (every y must be above 0). */
+    public static String svg(String title, String xLabel, String yLabel, List<Series> series, int width, int height, boolean logY) {
         System.setProperty("java.awt.headless", "true"); // fonts and metrics only: no display is needed
         XYSeriesCollection data = new XYSeriesCollection();
         for (Series s : series) {
@@ -53,6 +56,15 @@ public final class LineChart {
                     : new BasicStroke(2f));
         }
         plot.setRenderer(r);
+        if (logY) {
+            LogAxis y = new LogAxis(yLabel);
+            y.setBase(10);
+            y.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // ticks at whole powers of 10
+            y.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+            y.setMinorTickMarksVisible(true);
+            y.setLabelFont(plot.getRangeAxis().getLabelFont());
+            plot.setRangeAxis(y);
+        }
         SVGGraphics2D g = new SVGGraphics2D(width, height);
         chart.draw(g, new Rectangle(0, 0, width, height));
         return g.getSVGElement();
