@@ -989,37 +989,9 @@ public final class LabParser {
                         }
                     }
                 } else if (kind.equals("proc")) {
-                    Node sv2 = si.value();
-                    Node labelNode = sv2;
-                    if (sv2 instanceof Node.Mapping sm) {
-                        for (Node.Entry e : sm.list()) {
-                            if (!List.of("label", "proc").contains(e.key())) throw unknownKey(e, "since", List.of("label", "proc"));
-                        }
-                        labelNode = sm.get("label");
-                        if (labelNode == null) throw bail(sm.pos(), "since needs a label: since: {label: LABEL, proc: NAME}");
-                        if (sm.has("proc")) sinceProc = use(sm.get("proc"));
-                    }
-                    since = ident(labelNode, "since");
-                    Label l = sinceLabel(labelNode, since, "proc");
-                    for (Node f : list(fe.value(), "fields")) {
-                        String name = ((Node.Scalar) f).text();
-                        if (!Fields.DELTAS.contains(name)) {
-                            throw bail(f.pos(), "since makes differences of " + String.join(", ", Fields.DELTAS) + "; " + name
-                                    + " is not one of them (observe it in a step without since)");
-                        }
-                        if (l.fields() != null && !l.fields().contains(name)) {
-                            throw bail(f.pos(), "label " + since + " (at " + l.pos() + ") did not read " + name);
-                        }
-                    }
-                    if (l.procs() != null) {
-                        for (String p : sinceProc != null ? List.of(sinceProc) : procs) {
-                            if (!l.procs().contains(p)) {
-                                throw bail(labelNode.pos(), "label " + since + " (at " + l.pos() + ") did not read " + p
-                                        + (sinceProc == null ? "; to compare with another process's reading: since: {label: "
-                                        + since + ", proc: " + l.procs().get(0) + "}" : ""));
-                            }
-                        }
-                    }
+                    String[] ls = procSince(si.value(), procs, fe.value());
+                    since = ls[0];
+                    sinceProc = ls[1];
                 } else {
                     throw bail(si.keyPos(), "since is for slab and proc observations (it turns them into deltas)");
                 }
@@ -1063,6 +1035,46 @@ public final class LabParser {
             return new Step.Observe(procs, hostPid, fields, slab, system, label, since, sinceProc,
                     Collections.unmodifiableMap(expect), Collections.unmodifiableMap(tolerance),
                     Collections.unmodifiableMap(explain), pos);
+        }
+
+        /**
+         * A proc observe's since: {@code LABEL} (each process against its own reading) or {@code {label:
+         * LABEL, proc: NAME}} (against NAME's); its fields must be counters the label read, and the label
+         * must have read each process compared with. Returns {label, proc or null}.
+         */
+        String[] procSince(Node value, List<String> procs, Node fieldsNode) {
+            Node labelNode = value;
+            String from = null;
+            if (value instanceof Node.Mapping sm) {
+                for (Node.Entry e : sm.list()) {
+                    if (!List.of("label", "proc").contains(e.key())) throw unknownKey(e, "since", List.of("label", "proc"));
+                }
+                labelNode = sm.get("label");
+                if (labelNode == null) throw bail(sm.pos(), "since needs a label: since: {label: LABEL, proc: NAME}");
+                if (sm.has("proc")) from = use(sm.get("proc"));
+            }
+            String since = ident(labelNode, "since");
+            Label l = sinceLabel(labelNode, since, "proc");
+            for (Node f : list(fieldsNode, "fields")) {
+                String name = ((Node.Scalar) f).text();
+                if (!Fields.DELTAS.contains(name)) {
+                    throw bail(f.pos(), "since makes differences of " + String.join(", ", Fields.DELTAS) + "; " + name
+                            + " is not one of them (observe it in a step without since)");
+                }
+                if (l.fields() != null && !l.fields().contains(name)) {
+                    throw bail(f.pos(), "label " + since + " (at " + l.pos() + ") did not read " + name);
+                }
+            }
+            if (l.procs() != null) {
+                for (String p : from != null ? List.of(from) : procs) {
+                    if (!l.procs().contains(p)) {
+                        throw bail(labelNode.pos(), "label " + since + " (at " + l.pos() + ") did not read " + p
+                                + (from == null ? "; to compare with another process's reading: since: {label: " + since + ", proc: "
+                                + l.procs().get(0) + "}" : ""));
+                    }
+                }
+            }
+            return new String[] {since, from};
         }
 
         /** The label a since names: defined by an earlier observe of the same kind (slab or proc). */
