@@ -13,7 +13,7 @@
  * a fresh process also faults in its own code first, so the first size gets
  * more of them */
 #define FC_WARMUP 5
-#define FC_WARMUP_FIRST 20
+#define FC_WARMUP_FIRST 50
 
 struct fc_mem {
 	char *base;

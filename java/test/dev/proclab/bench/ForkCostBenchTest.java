@@ -33,7 +33,7 @@ class ForkCostBenchTest {
     void theShapeRulesHoldOnASmallRange(@TempDir Path dir) throws Exception {
         assumeTrue(Posix.isLinux(), "the benchmark needs the real kernel");
         Path html = dir.resolve("fork-cost.html");
-        Cli r = Cli.run("bench", "fork-cost", "--max-mib", "64", "--points", "3", "--reps", "15", "--rounds", "3",
+        Cli r = Cli.run("bench", "fork-cost", "--max-mib", "64", "--points", "3", "--reps", "15", "--rounds", "5",
                 "--json", "--html", html.toString());
         assertTrue(r.exit() == 0 || r.exit() == 1, "ran to its verdict: " + r.exit() + " " + r.err());
         JsonNode doc = new ObjectMapper().readTree(r.out());
