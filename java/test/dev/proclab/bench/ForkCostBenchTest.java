@@ -26,8 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForkCostBenchTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    /** Above this, others' processes had the CPUs for much of the run, and a time says more about them than about fork. */
-    private static final double MAX_CPU_PRESSURE_PCT = 25;
+    /**
+     * Above this, others' processes had the CPUs for much of the run, and a time says more about them than about
+     * fork: at 20% a 0-64 MiB sweep came out bent (R² 0.91); the quiet runs of docs/performance.md had 5-10%.
+     */
+    private static final double MAX_CPU_PRESSURE_PCT = 10;
 
     @Test
     void theShapeRulesHoldOnASmallRange(@TempDir Path dir) throws Exception {
