@@ -19,6 +19,9 @@
 #define MAX_DEPTH 16
 #define MAX_NS_LEVEL 33   /* MAX_PID_NS_LEVEL 32, plus the agent's */
 
+/* bench.c: proclab-agent --bench NAME ARGS... (docs/protocol.md, "Benchmarks") */
+int bench_main(int argc, char **argv);
+
 struct task {
 	char name[LAB_NAME_MAX];
 	int idx;

@@ -287,6 +287,32 @@ static struct lab_region *region_find(const char *name, int create)
 	return r;
 }
 
+/* A region lives alone in a 512 GiB slot of its own (one PUD table's span,
+ * 16 TiB + i * 512 GiB for the i-th region), far from the libraries and the
+ * stack: the page tables it needs are then its own and exactly counted
+ * (VmPTE: a PTE page per 2 MiB touched, a PMD page per GiB, one PUD page),
+ * whatever ASLR did with the rest. Where the slot is taken (the same name
+ * mapped again), the kernel chooses. */
+#define REGION_SLOT_BASE (1UL << 44)
+#define REGION_SLOT_SIZE (1UL << 39)
+
+static void *region_mmap(const char *name, size_t len)
+{
+	uint32_t i = 0;
+	while (i < lab_tables.nregions && i < LAB_MAX_REGIONS && strcmp(lab_tables.regions[i].name, name))
+		i++;
+	void *want = (void *)(REGION_SLOT_BASE + i * REGION_SLOT_SIZE);
+	void *m = len <= REGION_SLOT_SIZE ? mmap(want, len, PROT_READ | PROT_WRITE,
+						 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0)
+					  : MAP_FAILED;
+	if (m == MAP_FAILED || m != want) {
+		if (m != MAP_FAILED)
+			munmap(m, len); /* a kernel before 4.17 took the flag as a hint */
+		m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	}
+	return m;
+}
+
 static int64_t now_ns(void)
 {
 	struct timespec ts;
@@ -593,8 +619,7 @@ static void loop(int sock)
 			break;
 		}
 		case OP_MAP: {
-			void *m = mmap(NULL, (size_t)c.x * LAB_PAGE, PROT_READ | PROT_WRITE,
-				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			void *m = region_mmap(c.name, (size_t)c.x * LAB_PAGE);
 			if (m == MAP_FAILED) {
 				reply(sock, &c, errno, 0, 0);
 				break;

@@ -219,6 +219,8 @@ int main(int argc, char **argv)
 		lab_main(atoi(argv[2]), atoi(argv[3]), atol(argv[4]), atoi(argv[5]), argv[6]);
 	if (argc == 2 && !strcmp(argv[1], "--trace-clean"))
 		return trace_clean_main();
+	if (argc >= 2 && !strcmp(argv[1], "--bench"))
+		return bench_main(argc - 2, argv + 2);
 	ssize_t sl = readlink("/proc/self/exe", self_exe, sizeof self_exe - 1);
 	self_exe[sl > 0 ? sl : 0] = 0;
 	pid_t ppid0 = getppid();

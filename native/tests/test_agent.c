@@ -1009,6 +1009,54 @@ TEST(trace_needs_root)
 	r = cmd(a, "probe");
 	EXPECT_TRUE(strstr(r, "\"tracefs\":{\"ok\":false") != NULL);
 	EXPECT_EQ(agent_close(a), 0);
+	free(a);
+}
+
+/* a "Key:\t  N kB" line of an observe's status (escaped in the JSON), or -1 */
+static long status_kb(const char *r, const char *key)
+{
+	const char *st = jstr(r, "status");
+	char k[64];
+	snprintf(k, sizeof k, "%s:", key);
+	const char *p = st ? strstr(st, k) : NULL;
+	if (!p)
+		return -1;
+	p += strlen(k);
+	while (*p == '\\' || *p == 't' || *p == ' ')
+		p++;
+	return strtol(p, NULL, 10);
+}
+
+/* VmPTE (mm_pgtables_bytes) of a region in its own 512 GiB slot: nothing for
+ * a mapping alone; a PTE page per 2 MiB block touched, a PMD page per GiB, one
+ * PUD page; a fork child's equals its parent's, a vfork child's is its
+ * parent's (one mm) */
+TEST(region_page_tables)
+{
+	struct agent *a = calloc(1, sizeof *a);
+	ASSERT_EQ(agent_start(a), 0);
+	ASSERT_TRUE(ok(cmd(a, "start")));
+	ASSERT_TRUE(ok(cmd(a, "set main ready 1")));
+	long v0 = status_kb(cmd(a, "observe main"), "VmPTE");
+	ASSERT_TRUE(v0 > 0);
+	char *r = cmd(a, "map main r 1024");
+	ASSERT_TRUE(ok(r));
+	EXPECT_TRUE(strstr(r, "\"addr\":\"100000000000\"") != NULL);
+	EXPECT_EQ(status_kb(cmd(a, "observe main"), "VmPTE"), v0);
+	ASSERT_TRUE(ok(cmd(a, "touch main r all write")));
+	EXPECT_EQ(status_kb(cmd(a, "observe main"), "VmPTE"), v0 + 4 * (2 + 1 + 1));
+	r = cmd(a, "map main s 513");
+	EXPECT_TRUE(strstr(r, "\"addr\":\"108000000000\"") != NULL);
+	ASSERT_TRUE(ok(cmd(a, "touch main s 512-512 write")));
+	long v1 = status_kb(cmd(a, "observe main"), "VmPTE");
+	EXPECT_EQ(v1, v0 + 4 * (2 + 1 + 1) + 4 * (1 + 1 + 1));
+	ASSERT_TRUE(ok(cmd(a, "fork main kid")));
+	EXPECT_EQ(status_kb(cmd(a, "observe kid"), "VmPTE"), v1);
+	ASSERT_TRUE(ok(cmd(a, "vfork main v")));
+	EXPECT_EQ(status_kb(cmd(a, "observe v"), "VmPTE"), v1);
+	ASSERT_TRUE(ok(cmd(a, "exit v 0")));
+	EXPECT_EQ(agent_close(a), 0);
+	free(a);
 }
 
 int main(int argc, char **argv)

@@ -17,8 +17,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Runs a benchmark: `agent` (the agent's repeat against a plain C fork loop), `model` (the reference model's speed and size),"
-        + " `soak` (many lab runs in one JVM, to see whether anything piles up) or `trace` (what the kernel subject's tracing costs a fork loop).",
-        subcommands = {BenchCommand.Agent.class, BenchCommand.Model.class, BenchCommand.Soak.class, BenchCommand.Trace.class})
+        + " `soak` (many lab runs in one JVM, to see whether anything piles up), `trace` (what the kernel subject's tracing costs a fork loop)"
+        + " or `fork-cost` (fork, vfork, clone, posix_spawn against the parent's memory).",
+        subcommands = {BenchCommand.Agent.class, BenchCommand.Model.class, BenchCommand.Soak.class, BenchCommand.Trace.class, ForkCostCommand.class})
 final class BenchCommand extends BaseCommand {
     @Override
     int execute() {

@@ -28,6 +28,7 @@ public final class LabRunner {
     private final List<LabResult.Tree> trees = new ArrayList<>();
     /** Each observe's answers, by step number, to compare again with another history of the model. */
     private final Map<Integer, List<Observation>> realAnswers = new LinkedHashMap<>();
+    private final Since modelSince = new Since(), realSince = new Since();
     private boolean captureTrees;
     private StepListener listener;
     private long timeoutNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
@@ -128,8 +129,9 @@ public final class LabRunner {
                 if (r != null) note(number, step, r, "real");
                 if (r != null) compareTaken(number, step, m, r);
                 if (step instanceof Step.Observe o) {
-                    addRows(number, o, m.observations(), r == null ? null : r.observations());
-                    if (r != null) realAnswers.put(number, r.observations());
+                    List<Observation> realObs = r == null ? null : realSince.apply(o, r.observations());
+                    addRows(number, o, modelSince.apply(o, m.observations()), realObs);
+                    if (realObs != null) realAnswers.put(number, realObs);
                     if (captureTrees) {
                         tree(number, model);
                         if (r != null) tree(number, real);
@@ -208,11 +210,14 @@ public final class LabRunner {
     /** The model alone through the lab with other choices: each observe's answers (null if it cannot finish). */
     private Map<Integer, List<Observation>> replay(Kernel k) {
         Map<Integer, List<Observation>> out = new LinkedHashMap<>();
+        Since since = new Since();
         try (k) {
             k.begin(sandbox);
             for (int i = 0; i < steps.size(); i++) {
                 StepResult res = k.apply(steps.get(i));
-                if (steps.get(i) instanceof Step.Observe && realAnswers.containsKey(i + 1)) out.put(i + 1, res.observations());
+                if (!(steps.get(i) instanceof Step.Observe o)) continue;
+                List<Observation> obs = since.apply(o, res.observations());
+                if (realAnswers.containsKey(i + 1)) out.put(i + 1, obs);
             }
             return out;
         } catch (KernelException e) {

@@ -7,7 +7,10 @@ public final class Fields {
     /** Plain process fields; besides these: var.NAME, frames.REGION, flags.PF_NAME. */
     public static final List<String> PROCESS = List.of(
             "exists", "pid", "ppid", "tgid", "pgid", "sid", "state", "comm", "threads", "flags", "kthread",
-            "children", "minflt", "majflt", "rss_anon_kb", "wait", "errno", "wchan", "kstack");
+            "children", "minflt", "majflt", "rss_anon_kb", "vm_pte_kb", "wait", "errno", "wchan", "kstack");
+
+    /** The numeric process fields that {@code since: LABEL} turns into differences. */
+    public static final List<String> DELTAS = List.of("minflt", "majflt", "rss_anon_kb", "vm_pte_kb");
 
     public static final List<String> PREFIXED = List.of("var.", "frames.", "flags.");
 

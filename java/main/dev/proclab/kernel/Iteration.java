@@ -43,7 +43,7 @@ public final class Iteration {
             List<String> procs = new ArrayList<>();
             for (String p : x.procs()) procs.add(name(p, i));
             return new Step.Observe(List.copyOf(procs), x.hostPid(), x.fields(), x.slab(), x.system(), x.kernel(), x.label(),
-                    x.since(), x.expect(), x.tolerance(), x.explain(), x.pos());
+                    x.since(), x.sinceProc() == null ? null : name(x.sinceProc(), i), x.expect(), x.tolerance(), x.explain(), x.pos());
         }
         return s; // Pause, Repeat
     }

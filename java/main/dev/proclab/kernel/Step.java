@@ -117,9 +117,11 @@ public sealed interface Step {
      * {@code hostPid} (a process outside the lab), {@code slab} (cache names), {@code system} or
      * {@code kernel} (what the kernel did inside, from its tracepoints; then {@code procs}, when not
      * empty, narrows it to those processes). {@code fields} applies to procs and hostPid. {@code label}
-     * names a reading; {@code since} makes slab and system fields deltas from one, and kernel fields
-     * counts since it. {@code expect}, {@code tolerance} and {@code explain} are keyed by field (for
-     * slab: "cache.field").
+     * names this observe's readings; {@code since} makes slab and system fields deltas from one, kernel
+     * fields counts since it, and a proc observe's counter fields ({@link Fields#DELTAS}) differences
+     * from the readings of an earlier label: of the same process, or of {@code sinceProc} when it is
+     * set (a child against its parent). {@code expect}, {@code tolerance} and {@code explain} are keyed
+     * by field (for slab: "cache.field").
      */
     record Observe(
             List<String> procs,
@@ -130,6 +132,7 @@ public sealed interface Step {
             List<String> kernel,
             String label,
             String since,
+            String sinceProc,
             Map<String, Object> expect,
             Map<String, Tolerance> tolerance,
             Map<String, String> explain,
@@ -139,11 +142,18 @@ public sealed interface Step {
             kernel = kernel == null ? List.of() : kernel;
         }
 
-        /** An observe of anything but the kernel subject. */
+        /** An observe of anything but the kernel subject, whose since (if any) compares each process with its own reading. */
         public Observe(List<String> procs, Long hostPid, List<String> fields, List<String> slab, List<String> system,
                 String label, String since, Map<String, Object> expect, Map<String, Tolerance> tolerance,
                 Map<String, String> explain, Pos pos) {
-            this(procs, hostPid, fields, slab, system, List.of(), label, since, expect, tolerance, explain, pos);
+            this(procs, hostPid, fields, slab, system, List.of(), label, since, null, expect, tolerance, explain, pos);
+        }
+
+        /** A kernel observe (or any other, with kernel empty), whose since compares each process with its own reading. */
+        public Observe(List<String> procs, Long hostPid, List<String> fields, List<String> slab, List<String> system,
+                List<String> kernel, String label, String since, Map<String, Object> expect, Map<String, Tolerance> tolerance,
+                Map<String, String> explain, Pos pos) {
+            this(procs, hostPid, fields, slab, system, kernel, label, since, null, expect, tolerance, explain, pos);
         }
 
         public String action() { return "observe"; }

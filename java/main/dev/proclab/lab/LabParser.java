@@ -232,10 +232,16 @@ public final class LabParser {
     }
 
     /**
-     * A labelled reading: its kind (slab, system, kernel; null when its step failed to parse), the
-     * slab caches it read, and for kernel the families it traces (allocs, events, stack.task_struct, ...).
+     * An observe's label: what it read, so that a later {@code since} can be checked against it. A slab
+     * label holds its caches, a proc label its processes and fields, a kernel label the families it
+     * traces (allocs, events, stack.task_struct, ...). {@code kind} is null for a label salvaged from a
+     * step that failed to parse (nothing is checked against it).
      */
-    private record Label(String kind, List<String> caches, Set<String> families, Pos pos) {}
+    private record Label(String kind, List<String> caches, List<String> procs, List<String> fields, Set<String> families, Pos pos) {
+        static Label unknown(Pos pos) {
+            return new Label(null, null, null, null, null, pos);
+        }
+    }
 
     static final class Reader {
         final String text, file, expectedId;
@@ -354,7 +360,7 @@ public final class LabParser {
                             bindQuietly(c.text(), c.pos());
                         }
                         if (e.key().equals("observe") && k.get("label") instanceof Node.Scalar l && l.isString()) {
-                            labels.putIfAbsent(l.text(), new Label(null, null, null, l.pos()));
+                            labels.putIfAbsent(l.text(), Label.unknown(l.pos()));
                         }
                         if (e.key().equals("map") && k.get("region") instanceof Node.Scalar r && r.isString()) {
                             regionPages.put(r.text(), -1);
@@ -1026,37 +1032,34 @@ public final class LabParser {
                 Label old = labels.get(label);
                 if (old != null) throw bail(le.value().pos(), "label " + label + " is already defined (at " + old.pos() + ")");
             }
-            String since = null;
+            String since = null, sinceProc = null;
             Node.Entry si = m.entry("since");
             if (si != null) {
-                if (!kind.equals("slab") && !kind.equals("system") && !kind.equals("kernel")) {
-                    throw bail(si.keyPos(), "since is only for slab, system and kernel observations (it turns them into deltas)");
-                }
-                since = ident(si.value(), "since");
-                Label l = labels.get(since);
-                if (l == null) {
-                    throw bail(si.value().pos(), "since names label " + since + ", which no earlier observe defines"
-                            + Suggest.didYouMean(since, labels.keySet()));
-                }
-                if (l.kind() != null && !l.kind().equals(kind)) {
-                    throw bail(si.value().pos(), "label " + since + " (at " + l.pos() + ") is a " + l.kind() + " reading; a " + kind
-                            + " observe needs a " + kind + " label");
-                }
-                if (l.caches() != null) {
-                    for (String c : slab) {
-                        if (!l.caches().contains(c)) {
-                            throw bail(si.value().pos(), "label " + since + " (at " + l.pos() + ") did not read slab cache " + c);
+                if (kind.equals("proc")) {
+                    String[] ls = procSince(si.value(), procs, fe.value());
+                    since = ls[0];
+                    sinceProc = ls[1];
+                } else if (kind.equals("slab") || kind.equals("system") || kind.equals("kernel")) {
+                    since = ident(si.value(), "since");
+                    Label l = sinceLabel(si.value(), since, kind);
+                    if (l.caches() != null) {
+                        for (String c : slab) {
+                            if (!l.caches().contains(c)) {
+                                throw bail(si.value().pos(), "label " + since + " (at " + l.pos() + ") did not read slab cache " + c);
+                            }
                         }
                     }
-                }
-                if (l.families() != null) {
-                    for (String f : kernel) {
-                        String fam = Fields.kernelFamily(f);
-                        if (!l.families().contains(fam)) {
-                            throw bail(si.value().pos(), "label " + since + " (at " + l.pos() + ") does not trace " + fam
-                                    + " (needed for " + f + "): add " + fam + " to its kernel list");
+                    if (l.families() != null) {
+                        for (String f : kernel) {
+                            String fam = Fields.kernelFamily(f);
+                            if (!l.families().contains(fam)) {
+                                throw bail(si.value().pos(), "label " + since + " (at " + l.pos() + ") does not trace " + fam
+                                        + " (needed for " + f + "): add " + fam + " to its kernel list");
+                            }
                         }
                     }
+                } else {
+                    throw bail(si.keyPos(), "since is for slab, system, kernel and proc observations (it turns them into deltas)");
                 }
             }
             if (kind.equals("kernel") && label == null && since == null) {
@@ -1117,9 +1120,9 @@ public final class LabParser {
                     families = new LinkedHashSet<>();
                     for (String f : kernel) families.add(Fields.kernelFamily(f));
                 }
-                labels.put(label, new Label(kind, kind.equals("slab") ? slab : null, families, le.value().pos()));
+                labels.put(label, new Label(kind, kind.equals("slab") ? slab : null, procs, fields, families, le.value().pos()));
             }
-            return new Step.Observe(procs, hostPid, fields, slab, system, kernel, label, since,
+            return new Step.Observe(procs, hostPid, fields, slab, system, kernel, label, since, sinceProc,
                     Collections.unmodifiableMap(expect), Collections.unmodifiableMap(tolerance),
                     Collections.unmodifiableMap(explain), pos);
         }
@@ -1160,6 +1163,60 @@ public final class LabParser {
             }
             throw bail(n.pos(), "unknown system field " + f + or(Suggest.didYouMean(f, Fields.SYSTEM),
                     "; system fields are " + String.join(", ", Fields.SYSTEM) + ", sizeof.STRUCT, offsetof.STRUCT.MEMBER"));
+        }
+
+        /**
+         * A proc observe's since: {@code LABEL} (each process against its own reading) or {@code {label:
+         * LABEL, proc: NAME}} (against NAME's); its fields must be counters the label read, and the label
+         * must have read each process compared with. Returns {label, proc or null}.
+         */
+        String[] procSince(Node value, List<String> procs, Node fieldsNode) {
+            Node labelNode = value;
+            String from = null;
+            if (value instanceof Node.Mapping sm) {
+                for (Node.Entry e : sm.list()) {
+                    if (!List.of("label", "proc").contains(e.key())) throw unknownKey(e, "since", List.of("label", "proc"));
+                }
+                labelNode = sm.get("label");
+                if (labelNode == null) throw bail(sm.pos(), "since needs a label: since: {label: LABEL, proc: NAME}");
+                if (sm.has("proc")) from = use(sm.get("proc"));
+            }
+            String since = ident(labelNode, "since");
+            Label l = sinceLabel(labelNode, since, "proc");
+            for (Node f : list(fieldsNode, "fields")) {
+                String name = ((Node.Scalar) f).text();
+                if (!Fields.DELTAS.contains(name)) {
+                    throw bail(f.pos(), "since makes differences of " + String.join(", ", Fields.DELTAS) + "; " + name
+                            + " is not one of them (observe it in a step without since)");
+                }
+                if (l.fields() != null && !l.fields().contains(name)) {
+                    throw bail(f.pos(), "label " + since + " (at " + l.pos() + ") did not read " + name);
+                }
+            }
+            if (l.procs() != null) {
+                for (String p : from != null ? List.of(from) : procs) {
+                    if (!l.procs().contains(p)) {
+                        throw bail(labelNode.pos(), "label " + since + " (at " + l.pos() + ") did not read " + p
+                                + (from == null ? "; to compare with another process's reading: since: {label: " + since + ", proc: "
+                                + l.procs().get(0) + "}" : ""));
+                    }
+                }
+            }
+            return new String[] {since, from};
+        }
+
+        /** The label a since names: defined by an earlier observe of the same kind (slab or proc). */
+        Label sinceLabel(Node n, String since, String kind) {
+            Label l = labels.get(since);
+            if (l == null) {
+                throw bail(n.pos(), "since names label " + since + ", which no earlier observe defines"
+                        + Suggest.didYouMean(since, labels.keySet()));
+            }
+            if (l.kind() != null && !l.kind().equals(kind)) {
+                throw bail(n.pos(), "label " + since + " (at " + l.pos() + ") is a " + l.kind() + " reading; a " + kind
+                        + " observe needs a " + kind + " label");
+            }
+            return l;
         }
 
         void checkObserved(Node.Entry e, String what, String kind, List<String> observed) {
@@ -1235,7 +1292,7 @@ public final class LabParser {
                 case "exists":
                 case "kthread":
                     return need(v instanceof Boolean, v, n, field + " is true or false");
-                case "pid": case "threads": case "minflt": case "majflt": case "rss_anon_kb":
+                case "pid": case "threads": case "minflt": case "majflt": case "rss_anon_kb": case "vm_pte_kb":
                     return need(v instanceof Long, v, n, field + " is a number");
                 case "comm":
                     return need(v instanceof String, v, n, "comm is a string");

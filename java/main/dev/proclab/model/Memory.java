@@ -11,6 +11,9 @@ import java.util.Map;
  * pagemap and kpagecount show of them.
  */
 final class Memory {
+    /** Entries of one page table of 4 KiB (x86_64, 4-level paging): 2 MiB per PTE page, 1 GiB per PMD page. */
+    static final int PTRS_PER_TABLE = 512;
+
     private final World w;
 
     Memory(World w) {
@@ -128,6 +131,40 @@ final class Memory {
         long n = 0;
         for (int r = 0; r < m.nRegions; r++) for (int pte : m.ptes[r]) if (pte >= 2) n++;
         return n * 4;
+    }
+
+    /**
+     * VmPTE (mm_pgtables_bytes): the image's own page tables, plus each region's. A region lives alone
+     * in a 512 GiB slot of its own (the agent places it there), so its tables are its own: a PTE page
+     * for each 2 MiB block with an entry (__pte_alloc on the first fault there), a PMD page for each
+     * GiB with a PTE page (__pmd_alloc), and one PUD page (__pud_alloc). Tables are never freed before
+     * the mm is (free_pgtables at munmap or exit), and THP would change nothing: a huge PMD deposits
+     * its PTE page (pgtable_trans_huge_deposit, mm_inc_nr_ptes).
+     */
+    long vmPteKb(Mm m) {
+        long pages = 0;
+        for (int r = 1; r < m.nRegions; r++) pages += tablePages(m.ptes[r]);
+        return Mm.IMAGE_PTE_KB + pages * 4;
+    }
+
+    static long tablePages(int[] ptes) {
+        long pte = 0, pmd = 0;
+        for (int gig = 0; gig < ptes.length; gig += PTRS_PER_TABLE * PTRS_PER_TABLE) {
+            long inGig = 0;
+            int gigEnd = Math.min(ptes.length, gig + PTRS_PER_TABLE * PTRS_PER_TABLE);
+            for (int block = gig; block < gigEnd; block += PTRS_PER_TABLE) {
+                int end = Math.min(gigEnd, block + PTRS_PER_TABLE);
+                for (int i = block; i < end; i++) {
+                    if (ptes[i] != Mm.PTE_NONE) {
+                        inGig++;
+                        break;
+                    }
+                }
+            }
+            pte += inGig;
+            if (inGig > 0) pmd++;
+        }
+        return pte + pmd + (pmd > 0 ? 1 : 0);
     }
 
     /** frames.REGION as pagemap + kpagecount show it: the zero page is present, neither exclusive nor shared. */

@@ -179,6 +179,7 @@ final class ProcFs {
             }
             case "majflt" -> v = 0L;
             case "rss_anon_kb" -> v = t.mm == null ? null : w.memory.rssAnonKb(t.mm);
+            case "vm_pte_kb" -> v = t.mm == null ? null : w.memory.vmPteKb(t.mm);
             case "wait", "errno" -> v = null;
             case "wchan" -> v = w.wchan.wchan(t);
             case "kstack" -> {

@@ -21,6 +21,8 @@ public final class ProcPaths {
     public static final String KALLSYMS = "/proc/kallsyms";
     public static final String BTF_VMLINUX = "/sys/kernel/btf/vmlinux";
     public static final String SYS_SLAB = "/sys/kernel/slab";
+    public static final String PRESSURE_CPU = "/proc/pressure/cpu";
+    public static final String LOADAVG = "/proc/loadavg";
 
     private ProcPaths() {}
 

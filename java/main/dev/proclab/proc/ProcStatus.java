@@ -45,6 +45,11 @@ public record ProcStatus(Map<String, String> lines) {
         return number("RssAnon");
     }
 
+    /** VmPTE: the page tables of the task's mm, in kB (absent without an mm: a zombie, a kernel thread). */
+    public long vmPteKb() {
+        return number("VmPTE");
+    }
+
     /** "Kthread:" exists since Linux 6.x; null when the kernel does not show it. */
     public Boolean kthread() {
         long k = number("Kthread");

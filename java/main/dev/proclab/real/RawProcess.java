@@ -79,6 +79,7 @@ final class RawProcess {
             case "minflt" -> stat.minflt();
             case "majflt" -> stat.majflt();
             case "rss_anon_kb" -> status.rssAnonKb() < 0 ? null : status.rssAnonKb();
+            case "vm_pte_kb" -> status.vmPteKb() < 0 ? null : status.vmPteKb();
             default -> null;
         };
         return Observation.of(subject, f, v);

@@ -32,7 +32,7 @@ class ArchitectureTest {
             Map.entry("lab", List.of(P + "kernel..", JSON)),
             Map.entry("real", List.of(P + "kernel..", P + "proc..", P + "posix..", JSON)),
             Map.entry("compare", List.of(P + "kernel..", P + "lab..")),
-            Map.entry("report", List.of(P + "kernel..", P + "compare..", P + "lab..", JSON)),
+            Map.entry("report", List.of(P + "kernel..", P + "compare..", P + "lab..", JSON, "org.jfree..")),
             Map.entry("bench", List.of(P + "kernel..", P + "lab..", P + "compare..", P + "model..", P + "real..", P + "proc..", JSON)),
             Map.entry("fuzz", List.of(P + "kernel..", P + "lab..", P + "compare..", P + "model..", P + "real..", JSON)),
             Map.entry("watch", List.of(P + "kernel..", P + "real..", P + "report..", JSON))));

@@ -155,6 +155,22 @@ class CliTest {
         for (String sub : List.of("run", "labs", "show", "doctor", "bench")) assertTrue(help.out().contains(sub), sub);
     }
 
+    /** `bench fork-cost` refuses bad values before it measures anything (the benchmark itself: bench.ForkCostBenchTest). */
+    @Test
+    void benchForkCostRefusesBadOptions() {
+        for (String[] bad : List.of(new String[] {"--max-mib", "0"}, new String[] {"--max-mib", "65537"}, new String[] {"--points", "1"},
+                new String[] {"--reps", "0"}, new String[] {"--rounds", "0"}, new String[] {"--max-mib", "x"},
+                new String[] {"--max-mib", "2", "--points", "9"}, new String[] {"--html", "/no/such/dir/fork-cost.html"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("bench", "fork-cost"));
+            args.addAll(List.of(bad));
+            Cli r = Cli.run(args.toArray(String[]::new));
+            assertEquals(2, r.exit(), String.join(" ", bad) + ": " + r.err());
+            assertTrue(r.err().contains(bad[0]), r.err());
+            assertTrue(!r.err().contains("Exception"), r.err());
+        }
+        assertTrue(Cli.run("bench", "fork-cost", "--max-mib", "0").err().contains("--max-mib must be 1 to 65536 (got 0)"));
+    }
+
     /** The wiring of `bench soak`, not the soak (that is a benchmark: docs/reliability.md). */
     @Test
     void benchSoakTakesItsOptionsAndPrintsItsFigures() {

@@ -55,7 +55,7 @@ class LabFormatExamplesTest {
     void theObserveExamples() throws Exception {
         Lab lab = LabParser.parseFile(fixture("observe-examples.yaml"));
         List<Step.Observe> obs = lab.observes();
-        assertEquals(7, obs.size());
+        assertEquals(10, obs.size());
 
         Step.Observe a = obs.get(0);
         assertEquals(List.of("main", "kid"), a.procs());
@@ -88,6 +88,21 @@ class LabFormatExamplesTest {
         Step.Observe g = obs.get(6);
         assertEquals(Map.of("wait", "why a difference is expected"), g.explain());
         assertInstanceOf(Step.Touch.class, lab.steps().get(4));
+
+        Step.Observe h = obs.get(7);
+        assertEquals("start", h.label());
+        assertEquals(List.of("minflt", "vm_pte_kb"), h.fields());
+
+        Step.Observe i = obs.get(8);
+        assertEquals("start", i.since());
+        assertNull(i.sinceProc(), "each process against its own reading");
+        assertEquals(Map.of("minflt", new Tolerance(16, false)), i.tolerance());
+
+        Step.Observe j = obs.get(9);
+        assertEquals(List.of("kid"), j.procs());
+        assertEquals("start", j.since());
+        assertEquals("main", j.sinceProc(), "kid against main's reading");
+        assertEquals(Map.of("vm_pte_kb", 0L), j.expect());
     }
 
     private static String contract() throws Exception {
