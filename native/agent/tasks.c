@@ -87,6 +87,7 @@ struct task *new_task(const char *name)
 	t->nsinit = -1;
 	t->vfork_of = -1;
 	t->wait_name = -1;
+	t->wait_target = -1;
 	tasks[ntasks++] = t;
 	return t;
 }

@@ -117,7 +117,7 @@ int await_actor(struct ctx *x, struct task *p, int vfork_ok)
 					 tasks[p->vfork_of]->name);
 		if (p->paused)
 			return blocked(x, "%s is blocked in pause() until a signal it catches", p->name);
-		if (p->waiting && !children_may_change(p->host_pid))
+		if (p->waiting && !children_may_change(p))
 			return blocked(x, "%s is blocked in waitpid(), and none of its children will change "
 					    "state by itself", p->name);
 		if (!p->busy && !p->waiting)

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-static int exe_changed(struct task *t)
+static int image_changed(pid_t pid)
 {
 	char path[64], exe[4096];
-	snprintf(path, sizeof path, "/proc/%d/exe", t->host_pid);
+	snprintf(path, sizeof path, "/proc/%d/exe", pid);
 	ssize_t n = readlink(path, exe, sizeof exe - 1);
 	if (n > 0) {
 		exe[n] = 0;
@@ -25,7 +25,7 @@ static int exe_changed(struct task *t)
 	/* a zombie has no exe link any more, but keeps its comm */
 	struct sbuf b = {0};
 	int changed = 0;
-	snprintf(path, sizeof path, "/proc/%d/stat", t->host_pid);
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
 	if (read_file(path, &b) == 0 && b.p) {
 		char *o = strchr(b.p, '('), *c = strrchr(b.p, ')');
 		if (o && c && c > o)
@@ -34,6 +34,19 @@ static int exe_changed(struct task *t)
 	}
 	free(b.p);
 	return changed;
+}
+
+/* A thread that execs takes its group leader's pid (de_thread): its own tid
+ * is gone then, and the image is the leader pid's to tell */
+static int exe_changed(struct task *t)
+{
+	if (image_changed(t->host_pid))
+		return 1;
+	if (t->group != t->idx && proc_state(t->host_pid) == 0) {
+		struct task *l = tasks[t->group];
+		return l->host_pid > 0 && image_changed(l->host_pid);
+	}
+	return 0;
 }
 
 int step_exec(struct ctx *x, struct node *c)

@@ -13,7 +13,7 @@
  * puts it to sleep there), and no child of it can end that soon by itself */
 static int blocked_in_wait(struct task *p)
 {
-	if (!p->in_wait || proc_state(p->host_pid) != 'S' || children_may_change(p->host_pid) ||
+	if (!p->in_wait || proc_state(p->host_pid) != 'S' || children_may_change(p) ||
 	    !at_rest(p->host_pid, 2000000))
 		return 0;
 	/* asleep may also mean back in its command loop, its answer sent: read it */
@@ -39,6 +39,7 @@ int step_wait(struct ctx *x, struct node *c)
 	p->in_wait = 0;
 	TRY(send_or_fail(x, p, m, fd));
 	p->wait_opts = opts;
+	p->wait_target = t ? t->idx : -1;
 	if (WAIT_UNTIL(p->got || p->sock < 0 || blocked_in_wait(p), reply_deadline()) < 0)
 		return out_of_budget(x, "while the wait ran");
 	if (!p->got) {

@@ -264,7 +264,7 @@ public final class Generator {
             else if (x < 78) argv = List.of("ls", "/");
             else if (x < 86) argv = List.of("/nonexistent/proclab-fuzz");
             else if (x < 92) argv = List.of("/tmp");
-            else argv = List.of("sleep", "1000");
+            else argv = List.of("sleep", "0");
             return new Step.Exec(a, argv, Pos.NONE);
         }
 

@@ -88,11 +88,9 @@ final class Exec {
         Task leader = p.groupLeader;
         if (p.signal.nrThreads == 1) return;
         // zap_other_threads: every other thread gets SIGKILL and is released at its exit
-        for (Task t = leader; t != null; ) {
-            Task next = t.nextThread;
-            if (t != p && t.exitState == Task.ALIVE) w.exit.doExit(t, WaitStatus.killed(Signals.SIGKILL));
-            t = next;
-        }
+        List<Task> others = new java.util.ArrayList<>();
+        for (Task t = leader; t != null; t = t.nextThread) if (t != p && t.exitState == Task.ALIVE) others.add(t);
+        w.exit.exitInTurn(others, WaitStatus.killed(Signals.SIGKILL), 0);
         if (leader == p) return;
         // exchange_tids / transfer_pid: p becomes the leader with the leader's pid; the old leader is released
         int[] pnr = p.nr;

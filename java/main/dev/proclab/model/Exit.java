@@ -189,19 +189,36 @@ final class Exit {
         s.stopSig = 0;
         s.pending = 0;
         Task leader = t.groupLeader;
-        // other threads first; the leader last, so that it is reported at once
-        for (Task u = leader.nextThread; u != null; ) {
-            Task next = u.nextThread;
-            if (u.exitState == Task.ALIVE) {
-                u.flags |= PF_SIGNALED;
-                doExit(u, s.groupExitCode);
-            }
-            u = next;
+        // every thread dies on its own CPU: the order is the scheduler's, and it decides where each
+        // one's children go (a live thread of the group first). The model's first way: the other
+        // threads, then the leader (so it is reported at once)
+        List<Task> dying = new java.util.ArrayList<>();
+        for (Task u = leader.nextThread; u != null; u = u.nextThread) if (u.exitState == Task.ALIVE) dying.add(u);
+        if (leader.exitState == Task.ALIVE) dying.add(leader);
+        exitInTurn(dying, s.groupExitCode, PF_SIGNALED);
+    }
+
+    /**
+     * The threads each exit with {@code code}: where two or more die at once, which goes first is a
+     * choice of the kernel's (World.choose), the listed order being the model's first way.
+     */
+    void exitInTurn(List<Task> threads, int code, int flags) {
+        List<Task> left = new java.util.ArrayList<>(threads);
+        while (!left.isEmpty()) {
+            int k = 0;
+            if (left.size() > 1 && hasChildren(left)) k = w.choose("which thread of the dying group exits next", names(left, " next"));
+            Task u = left.remove(k);
+            if (u.exitState != Task.ALIVE) continue;
+            u.flags |= flags;
+            doExit(u, code);
         }
-        if (leader.exitState == Task.ALIVE) {
-            leader.flags |= PF_SIGNALED;
-            doExit(leader, s.groupExitCode);
-        }
+    }
+
+    /** Only threads with children (or tracees) make the order visible: the order of those children, reparented. */
+    private static boolean hasChildren(List<Task> ts) {
+        int with = 0;
+        for (Task t : ts) if (t.firstChild != null || t.tracees > 0) with++;
+        return with > 1;
     }
 
     /**
@@ -289,6 +306,7 @@ final class Exit {
         long at = -1;
         for (Task th = waiter.groupLeader; th != null; th = th.nextThread) {
             for (Task c = th.firstChild; c != null; c = c.nextSibling) {
+                if (!waiter.waitAny && c != waiter.waitTarget) continue; // only what the wait waits for can end it
                 if (c.exitState == Task.ALIVE && c.run == Task.PROG_SLEEP && c.busyUntil != Long.MAX_VALUE && !c.stopped
                         && !c.traceStopped && (at < 0 || c.busyUntil < at)) at = c.busyUntil;
             }
@@ -299,7 +317,9 @@ final class Exit {
     /** do_wait over the children (and tracees) of every thread of the group: 0 done, -1 none ready, -2 ECHILD. */
     int tryWait(Task waiter, Task target, boolean any, int opts) {
         boolean eligible = false;
-        for (Task th = waiter.groupLeader; th != null; th = th.nextThread) {
+        // do_wait: the waiting thread's own children and tracees first, then each other thread's in the
+        // group's thread order (while_each_thread from current)
+        for (Task th : threadsFrom(waiter)) {
             for (Task c = th.firstChild; c != null; c = c.nextSibling) {
                 if (!any && c != target) continue;
                 // eligible_child: a "clone" child (exit signal not SIGCHLD) only with __WCLONE or __WALL
@@ -308,29 +328,38 @@ final class Exit {
                 eligible = true;
                 if (considerTask(waiter, c, opts)) return 0;
             }
-        }
-        // ptrace_entry: tracees are waited for by their tracer
-        if (w.tracedCount > 0) for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) {
-            for (Task u = p; u != null; u = u.nextThread) {
-                if (u.ptracer == null || u.ptracer.signal != waiter.signal || u.realParent.signal == waiter.signal) continue;
-                if (!any && u != target) continue;
-                eligible = true;
-                if (u.exitState == Task.ZOMBIE) {
-                    if (u.isLeader() && u.signal.nrThreads > 1) continue; // delay_group_leader
-                    if (probing) return 0;
-                    record(waiter, u, exitStatus(u));
-                    if ((opts & WNOWAIT) == 0) w.ptrace.releaseToParent(u);
-                    return 0;
-                }
-                if (u.traceStopped && u.ptraceCode != 0) {
-                    if (probing) return 0;
-                    record(waiter, u, u.ptraceCode << 8 | 0x7f);
-                    if ((opts & WNOWAIT) == 0) u.ptraceCode = 0;
-                    return 0;
+            if (w.tracedCount == 0) continue;
+            // ptrace_do_wait: the tasks this thread traces
+            for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) {
+                for (Task u = p; u != null; u = u.nextThread) {
+                    if (u.ptracer != th || u.realParent.signal == waiter.signal) continue;
+                    if (!any && u != target) continue;
+                    eligible = true;
+                    if (u.exitState == Task.ZOMBIE) {
+                        if (u.isLeader() && u.signal.nrThreads > 1) continue; // delay_group_leader
+                        if (probing) return 0;
+                        record(waiter, u, exitStatus(u));
+                        if ((opts & WNOWAIT) == 0) w.ptrace.releaseToParent(u);
+                        return 0;
+                    }
+                    if (u.traceStopped && u.ptraceCode != 0) {
+                        if (probing) return 0;
+                        record(waiter, u, u.ptraceCode << 8 | 0x7f);
+                        if ((opts & WNOWAIT) == 0) u.ptraceCode = 0;
+                        return 0;
+                    }
                 }
             }
         }
         return eligible ? -1 : -2;
+    }
+
+    /** The threads of t's group, t first, then on in the thread list, wrapping past its end to the leader. */
+    private static List<Task> threadsFrom(Task t) {
+        List<Task> out = new java.util.ArrayList<>();
+        for (Task u = t; u != null; u = u.nextThread) out.add(u);
+        for (Task u = t.groupLeader; u != null && u != t; u = u.nextThread) out.add(u);
+        return out;
     }
 
     /** wait_consider_task: wait_task_zombie, wait_task_stopped, wait_task_continued. */
@@ -410,7 +439,7 @@ final class Exit {
                 if (!waiter.stopped && !waiter.traceStopped && wouldReturn(waiter)) ready.add(waiter);
             }
             if (ready.isEmpty()) return;
-            Task waiter = ready.get(ready.size() == 1 ? 0 : w.choose("which of the waiters woken together returns first", names(ready)));
+            Task waiter = ready.get(ready.size() == 1 ? 0 : w.choose("which of the waiters woken together returns first", names(ready, " first")));
             int r = tryWait(waiter, waiter.waitTarget, waiter.waitAny, waiter.waitOpts);
             w.waiters.remove(waiter);
             waiter.run = Task.IDLE;
@@ -426,9 +455,9 @@ final class Exit {
         }
     }
 
-    private static List<String> names(List<Task> ts) {
+    private static List<String> names(List<Task> ts, String suffix) {
         List<String> out = new java.util.ArrayList<>();
-        for (Task t : ts) out.add((t.name == null ? "pid " + t.nr[t.ns.level] : t.name) + " first");
+        for (Task t : ts) out.add((t.name == null ? "pid " + t.nr[t.ns.level] : t.name) + suffix);
         return out;
     }
 }

@@ -328,6 +328,7 @@ final class Fork {
             if (parent.run == Task.VFORK) parent.run = Task.IDLE;
             w.event(parent.name, Event.RESUMED, child.name);
             w.signal.takePending(parent); // back from vfork, it takes what it was told of in D
+            w.ptrace.takeTrap(parent);
         }
     }
 }

@@ -39,9 +39,23 @@ final class Ptrace {
         target.ptracer = tracer;
         tracer.tracees++;
         w.tracedCount++;
-        target.traceStopped = true;
-        target.ptraceCode = Signals.SIGTRAP | PTRACE_EVENT_STOP << 8;
+        // PTRACE_INTERRUPT: the trap stop comes when the target next checks for signals; a vfork
+        // parent in D (woken only by a fatal signal) reaches it only when its child lets it go
+        if (target.run == Task.VFORK) target.trapPending = true;
+        else trapStop(target);
         return 0;
+    }
+
+    void trapStop(Task t) {
+        t.trapPending = false;
+        t.traceStopped = true;
+        t.ptraceCode = Signals.SIGTRAP | PTRACE_EVENT_STOP << 8;
+    }
+
+    /** A task back from vfork reaches the trap stop its tracer asked for meanwhile. */
+    void takeTrap(Task t) {
+        if (t.trapPending && t.ptracer != null && t.exitState == Task.ALIVE) trapStop(t);
+        t.trapPending = false;
     }
 
     boolean isDescendant(Task t, Task ancestor) {
@@ -54,6 +68,7 @@ final class Ptrace {
         w.tracedCount--;
         t.ptracer = null;
         t.traceStopped = false;
+        t.trapPending = false;
         t.ptraceCode = 0;
         if (t.signal.stopSig != 0 && t.exitState == Task.ALIVE) t.stopped = true;
         // running again, it takes what was sent while it was traced (get_signal, no tracer to ask now)

@@ -92,6 +92,7 @@ final class Signal {
         if (isStopSignal(sig)) {
             s.pending &= ~(1L << Signals.SIGCONT);
             if (ignored) return;
+            if (legacyQueued(s, sig)) return;
             if (traced(t)) {
                 s.pending |= 1L << sig; // a tracee stays in its ptrace stop; it takes the stop once let go
                 return;
@@ -111,6 +112,7 @@ final class Signal {
             return;
         }
         if (ignored || isDefaultIgnored(sig)) return;
+        if (legacyQueued(s, sig)) return;
         if (traced(t)) {
             s.pending |= 1L << sig; // a tracee reports signals to its tracer first
             return;
@@ -129,6 +131,11 @@ final class Signal {
             return;
         }
         w.exit.groupExit(Signals.dumpsCore(sig) ? taker : t, sig);
+    }
+
+    /** legacy_queue: a signal below SIGRTMIN already pending is not queued again; the second is lost. */
+    private static boolean legacyQueued(Sig s, int sig) {
+        return sig < 32 && (s.pending & (1L << sig)) != 0;
     }
 
     /** do_signal_stop, as the thread that took the signal runs it: orphaned groups discard the tty stops. */

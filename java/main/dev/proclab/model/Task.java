@@ -26,6 +26,7 @@ final class Task {
     boolean stopped;       // group stop (T)
     boolean traceStopped;  // ptrace stop (t)
     boolean sigpending;    // TIF_SIGPENDING: complete_signal chose it for a group signal it has not taken yet
+    boolean trapPending;   // JOBCTL_TRAP_STOP: PTRACE_INTERRUPT asked for a stop it has not reached yet
     boolean execd;         // runs another program than the agent
     boolean labTask;       // created by the lab (in the lab's cgroup)
     boolean never;         // a name whose fork failed: no process, ever
