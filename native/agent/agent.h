@@ -51,6 +51,7 @@ struct task {
 	uint32_t vfork_seq;
 	int err;        /* errno of the last step, 0: null */
 	int has_wait, wait_pid, wait_status, wait_name, wait_opts;
+	int wait_target;               /* the task a blocking wait waits for, -1: any */
 	uint32_t want;  /* seq awaited from this task, 0: none */
 	struct lab_rep rep;
 };
@@ -163,7 +164,18 @@ int signal_settled(pid_t leader, int sig);
 int at_rest(pid_t host_pid, int64_t quiet_ns);
 /* 1 when some child of the thread group of host pid may still change state
  * by itself: it runs, or it is a program (not a lab process at rest) */
-int children_may_change(pid_t host_pid);
+/* whether what p's blocking wait waits for (its target, or any child) may
+ * change state by itself: a program that runs or sleeps with a timer */
+int children_may_change(struct task *p);
+/* the zombie children of p's group before a step that may end the group, and
+ * after it, a wait until the kernel has released those it autoreaps */
+#define ADOPTION_MAX 64
+struct adoption {
+	pid_t parent;
+	int n, idx[ADOPTION_MAX];
+};
+void adoption_begin(struct adoption *a, struct task *p);
+void adoption_settle(struct adoption *a, int64_t deadline);
 
 /* workdir.c: the lab's private working directory */
 extern char lab_dir[512];    /* "" when it could not be made: the lab runs where the agent does */

@@ -4,6 +4,7 @@
 #include "agent.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -540,9 +541,92 @@ static void scan_children(pid_t tid, const char *st, void *arg)
 	free(b.p);
 }
 
-int children_may_change(pid_t host_pid)
+int children_may_change(struct task *p)
 {
-	struct child_scan s = {host_pid, 0};
-	for_each_thread(host_pid, scan_children, &s);
+	if (p->wait_target >= 0) {
+		/* a wait for one child: only that child can end it */
+		struct task *t = tasks[p->wait_target];
+		return !t->reaped && !t->never && t->host_pid > 0 && (t->execd || t->execing) && progresses(t->host_pid, 0);
+	}
+	struct child_scan s = {p->host_pid, 0};
+	for_each_thread(p->host_pid, scan_children, &s);
 	return s.may_change;
+}
+
+/* state letter and ppid from /proc/PID/stat (cut at the last ')'); 0 when gone */
+static int stat_state_ppid(pid_t pid, pid_t *ppid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if (read_small(path, buf, sizeof buf) <= 0)
+		return 0;
+	char *p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || !p[2])
+		return 0;
+	*ppid = (pid_t)strtol(p + 4, NULL, 10);
+	return (unsigned char)p[2];
+}
+
+static void count_live(pid_t tid, const char *st, void *arg)
+{
+	(void)tid;
+	int s = status_state(st);
+	if (s != 'Z' && s != 'X')
+		++*(int *)arg;
+}
+
+void adoption_begin(struct adoption *a, struct task *p)
+{
+	a->n = 0;
+	a->parent = p->host_pid;
+	if (p->group != p->idx && tasks[p->group]->host_pid > 0 && !tasks[p->group]->reaped)
+		a->parent = tasks[p->group]->host_pid;
+	if (a->parent <= 0)
+		return;
+	for (int i = 0; i < ntasks && a->n < ADOPTION_MAX; i++) {
+		struct task *t = tasks[i];
+		pid_t pp = 0;
+		if (t->thread || t->reaped || t->never || t->host_pid <= 0)
+			continue;
+		if (stat_state_ppid(t->host_pid, &pp) == 'Z' && pp == a->parent)
+			a->idx[a->n++] = i;
+	}
+}
+
+/* 1 once t, a zombie child of old when old's group ended, is settled:
+ * released, or adopted by a parent that will wait for it */
+static int adopted(struct task *t, pid_t old)
+{
+	pid_t pp = 0;
+	int st = stat_state_ppid(t->host_pid, &pp);
+	if (st == 'X')
+		return 0; /* EXIT_DEAD: on its way out of /proc */
+	if (st != 'Z')
+		return 1; /* released (or reaped by its new parent) */
+	if (pp == old)
+		return 0; /* not yet reparented */
+	char path[64], buf[4096];
+	snprintf(path, sizeof path, "/proc/%d/status", pp);
+	if (read_small(path, buf, sizeof buf) <= 0 || !(status_mask(buf, "SigIgn:\t") & (1ULL << (SIGCHLD - 1))))
+		return 1; /* its new parent will wait for it */
+	snprintf(path, sizeof path, "/proc/%d/status", t->host_pid);
+	return read_small(path, buf, sizeof buf) <= 0 || !strstr(buf, "TracerPid:\t0\n"); /* a tracee stays */
+}
+
+/* The zombie children of a group that has just ended are reparented
+ * (forget_original_parent), and a zombie whose new parent ignores SIGCHLD is
+ * released at once (reparent_leader -> do_notify_parent autoreaps it). But
+ * the release comes after the old parent shows Z or is gone: the kernel
+ * frees its `dead` list only after it drops tasklist_lock. Wait for it, so
+ * that the next observe does not find a zombie the kernel has let go. */
+void adoption_settle(struct adoption *a, int64_t dl)
+{
+	int live = 0;
+	if (!a->n)
+		return;
+	for_each_thread(a->parent, count_live, &live);
+	if (live)
+		return; /* the group lives on and keeps its children */
+	for (int i = 0; i < a->n; i++)
+		WAIT_UNTIL(adopted(tasks[a->idx[i]], a->parent), dl);
 }

@@ -14,6 +14,8 @@ int step_exit(struct ctx *x, struct node *c)
 	struct lab_cmd *m = cmd_new(OP_EXIT);
 	m->a = (int32_t)code;
 	p->expect_end = 1;
+	struct adoption a;
+	adoption_begin(&a, p);
 	TRY(send_or_fail(x, p, m, -1));
 	p->want = 0;
 	p->ended = 1;
@@ -25,5 +27,6 @@ int step_exit(struct ctx *x, struct node *c)
 		unsettled(x, "%s did not show Z in %d ms", p->name, timeout_ms);
 	}
 	await_vfork_parent(p, dl);
+	adoption_settle(&a, dl);
 	return ST_OK;
 }

@@ -45,6 +45,9 @@ int step_signal(struct ctx *x, struct node *c)
 	/* a process reaped or never made: the kernel's answer to a pid that is gone */
 	int gone = to->reaped || to->never || to->pidfd < 0;
 	int was_expected = to->expect_end;
+	struct adoption a = {0};
+	if (!gone)
+		adoption_begin(&a, to);
 	if (!gone)
 		mark_group(to, 1); /* any signal may end it: no "exited" event for that */
 	if (from) {
@@ -88,7 +91,9 @@ int step_signal(struct ctx *x, struct node *c)
 	int st = proc_state(to->host_pid);
 	if (st && st != 'Z' && st != 'X')
 		mark_group(to, was_expected); /* it lives on */
-	else
+	else {
 		await_vfork_parent(to, deadline_ms(timeout_ms));
+		adoption_settle(&a, deadline_ms(timeout_ms));
+	}
 	return ST_OK;
 }
