@@ -26,7 +26,11 @@ public sealed interface Step {
         public String action() { return "vfork"; }
     }
 
-    /** clone(2) with CLONE_* names; {@code signal} is the exit signal name, null for the default (SIGCHLD, none with CLONE_THREAD). */
+    /**
+     * clone(2) with CLONE_* names; {@code signal} is the exit signal name, null for the default (SIGCHLD,
+     * none with CLONE_THREAD), or "none": exit_signal 0, the parent is sent nothing and waits for it
+     * only with __WCLONE or __WALL.
+     */
     record Clone(String proc, String child, List<String> flags, String signal, Pos pos) implements Step {
         public String action() { return "clone"; }
     }
@@ -40,12 +44,12 @@ public sealed interface Step {
         public String action() { return "exit"; }
     }
 
-    /** kill(to, sig), sent by {@code proc} (null: by the lab itself, from outside). */
+    /** kill(to, sig), sent by {@code proc} (null: by the lab itself, from outside); sig "0" sends nothing, only checks. */
     record Signal(String proc, String to, String sig, Pos pos) implements Step {
         public String action() { return "signal"; }
     }
 
-    /** waitpid(); {@code target} is a name or "any"; options from WNOHANG, WUNTRACED, WCONTINUED, WNOWAIT. */
+    /** waitpid(); {@code target} is a name or "any"; options from WNOHANG, WUNTRACED, WCONTINUED, WNOWAIT, __WALL, __WCLONE, __WNOTHREAD. */
     record Wait(String proc, String target, List<String> options, Pos pos) implements Step {
         public String action() { return "wait"; }
     }

@@ -52,7 +52,12 @@ public final class LabParser {
 
     public static final List<String> SANDBOX_KEYS = List.of("pid_namespace", "pid_max", "pids_max", "user_namespace");
 
-    public static final List<String> WAIT_OPTIONS = List.of("WNOHANG", "WUNTRACED", "WCONTINUED", "WNOWAIT");
+    /**
+     * waitid's options as waitpid spells them; {@code __WCLONE} waits only for "clone" children (an exit
+     * signal other than SIGCHLD), {@code __WALL} for every child, {@code __WNOTHREAD} only for the
+     * children of the waiting thread itself (eligible_child, do_wait_thread).
+     */
+    public static final List<String> WAIT_OPTIONS = List.of("WNOHANG", "WUNTRACED", "WCONTINUED", "WNOWAIT", "__WALL", "__WCLONE", "__WNOTHREAD");
 
     /** setrlimit resources, without the RLIMIT_ prefix. */
     public static final List<String> RLIMITS = List.of("CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NPROC",
@@ -531,7 +536,7 @@ public final class LabParser {
                 case "clone": {
                     String proc = actor(m, name);
                     List<String> flags = cloneFlags(m.get("flags"));
-                    String sig = m.has("signal") && !isNull(m.get("signal")) ? signal(m.get("signal")) : null;
+                    String sig = m.has("signal") && !isNull(m.get("signal")) ? exitSignal(m.get("signal")) : null;
                     String child = bind(m.get("child"), pos);
                     if (flags.contains("CLONE_VFORK")) suspend(proc, child, pos);
                     return new Step.Clone(proc, child, flags, sig, pos);
@@ -569,7 +574,7 @@ public final class LabParser {
                 case "signal": {
                     String proc = m.has("proc") && !isNull(m.get("proc")) ? actor(m, name) : null;
                     String to = use(m.get("to"));
-                    String sig = signal(m.get("sig"));
+                    String sig = killSignal(m.get("sig"));
                     // a signal may end a vfork child, and mm_release lets its parent go: whether it did
                     // is the kernel's to say, so the parent's later steps are the run's to refuse
                     String suspended = vforkChild.get(to);
@@ -870,8 +875,10 @@ public final class LabParser {
             for (Node f : list(n, what)) {
                 String s = string(f, "a " + one);
                 if (!known.contains(s)) {
+                    // __WALL, __WCLONE, __WNOTHREAD keep the kernel's leading underscores
+                    String hint = known.contains("__" + s) ? "; did you mean __" + s + "?" : Suggest.didYouMean(s, known);
                     throw bail(f.pos(), "unknown " + one + " " + s
-                            + or(Suggest.didYouMean(s, known), "; " + what + " are " + String.join(", ", known)));
+                            + or(hint, "; " + what + " are " + String.join(", ", known)));
                 }
                 if (out.contains(s)) throw bail(f.pos(), s + " is listed twice");
                 out.add(s);
@@ -879,18 +886,34 @@ public final class LabParser {
             return List.copyOf(out);
         }
 
+        /** kill's signal: a name, or 0 (kill(pid, 0): nothing is sent, only the checks are made). */
+        String killSignal(Node n) {
+            if (n instanceof Node.Scalar s && s.value() instanceof Long l && l == 0) return "0";
+            return signal(n, "; or 0 to send nothing and only check that to exists and may be signalled");
+        }
+
+        /** clone's exit signal: a name, or none (or 0): the child's end sends its parent no signal. */
+        String exitSignal(Node n) {
+            if (n instanceof Node.Scalar s && (s.value() instanceof Long l && l == 0 || "none".equals(s.value()))) return "none";
+            return signal(n, "; or none: the parent is sent no signal when the child ends");
+        }
+
         /** A signal by name: SIGKILL, or KILL (normalised to SIGKILL). */
         String signal(Node n) {
+            return signal(n, "");
+        }
+
+        String signal(Node n, String orElse) {
             if (n instanceof Node.Scalar s && s.value() instanceof Long l) {
                 String known = Signals.name(l.intValue());
                 throw bail(n.pos(), "write signals by name" + (known.startsWith("SIG") ? " (" + l + " is " + known + ")" : " (SIGKILL, SIGCHLD, ...)")
-                        + "; got " + l);
+                        + orElse + "; got " + l);
             }
             String s = string(n, "a signal");
             String full = s.startsWith("SIG") ? s : "SIG" + s;
             if (SIGNALS.contains(full)) return full;
             throw bail(n.pos(), "unknown signal " + s
-                    + or(Suggest.didYouMean(full, SIGNALS), "; signals are written like SIGKILL, SIGCHLD, SIGSTOP"));
+                    + or(Suggest.didYouMean(full, SIGNALS), "; signals are written like SIGKILL, SIGCHLD, SIGSTOP" + orElse));
         }
 
         Duration duration(Node n) {

@@ -260,6 +260,7 @@ final class Exit {
                 case "WNOWAIT" -> opts |= WNOWAIT;
                 case "__WALL" -> opts |= WALL;
                 case "__WCLONE" -> opts |= WCLONE;
+                case "__WNOTHREAD" -> opts |= WNOTHREAD;
                 default -> throw StepError.error("unknown wait option " + o);
             }
         }
@@ -305,6 +306,7 @@ final class Exit {
     long programEnds(Task waiter) {
         long at = -1;
         for (Task th = waiter.groupLeader; th != null; th = th.nextThread) {
+            if ((waiter.waitOpts & WNOTHREAD) != 0 && th != waiter) continue; // only its own children
             for (Task c = th.firstChild; c != null; c = c.nextSibling) {
                 if (!waiter.waitAny && c != waiter.waitTarget) continue; // only what the wait waits for can end it
                 if (c.exitState == Task.ALIVE && c.run == Task.PROG_SLEEP && c.busyUntil != Long.MAX_VALUE && !c.stopped
@@ -318,8 +320,8 @@ final class Exit {
     int tryWait(Task waiter, Task target, boolean any, int opts) {
         boolean eligible = false;
         // do_wait: the waiting thread's own children and tracees first, then each other thread's in the
-        // group's thread order (while_each_thread from current)
-        for (Task th : threadsFrom(waiter)) {
+        // group's thread order (while_each_thread from current); with __WNOTHREAD its own alone
+        for (Task th : (opts & WNOTHREAD) != 0 ? List.of(waiter) : threadsFrom(waiter)) {
             for (Task c = th.firstChild; c != null; c = c.nextSibling) {
                 if (!any && c != target) continue;
                 // eligible_child: a "clone" child (exit signal not SIGCHLD) only with __WCLONE or __WALL

@@ -20,8 +20,9 @@ final class Signal {
     /** do_notify_parent: signal the parent; true when the child is to be autoreaped (SIGCHLD ignored). */
     boolean notifyParent(Task t, int sig) {
         Task parent = t.parent(); // tsk->parent: the tracer while traced
-        // a parent that exec'd since the fork (self_exec_id moved) gets SIGCHLD, not the signal it asked for
-        if (sig > 0 && sig != Signals.SIGCHLD && t.parentExecId != parent.selfExecId) sig = Signals.SIGCHLD;
+        // a parent that exec'd since the fork (self_exec_id moved) gets SIGCHLD, not the signal it asked
+        // for: do_notify_parent checks every sig but SIGCHLD, none (0) too
+        if (sig >= 0 && sig != Signals.SIGCHLD && t.parentExecId != parent.selfExecId) sig = Signals.SIGCHLD;
         boolean autoreap = false;
         if (t.ptracer == null && sig == Signals.SIGCHLD && parent.sighand.ignores(Signals.SIGCHLD)) {
             autoreap = true;

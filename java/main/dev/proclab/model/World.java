@@ -24,7 +24,7 @@ final class World {
             PF_NPROC_EXCEEDED = (int) PfFlags.NPROC_EXCEEDED;
 
     // wait options (include/uapi/linux/wait.h)
-    static final int WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8, WNOWAIT = 0x1000000, WCLONE = 0x80000000, WALL = 0x40000000;
+    static final int WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8, WNOWAIT = 0x1000000, WCLONE = 0x80000000, WALL = 0x40000000, WNOTHREAD = 0x20000000;
     static final int PTRACE_EVENT_STOP = 128;
     static final long RLIM_INFINITY = -1;
     static final int NR_OPEN = 1048576;

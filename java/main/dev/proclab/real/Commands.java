@@ -13,7 +13,7 @@ final class Commands {
         if (step instanceof Step.VFork s) return "vfork " + s.proc() + " " + s.child();
         if (step instanceof Step.Clone s) return "clone " + s.proc() + " " + s.child() + " "
                     + (s.flags().isEmpty() ? "0" : String.join("|", s.flags())) + " "
-                    + (s.signal() == null ? "-" : s.signal());
+                    + (s.signal() == null ? "-" : s.signal().equals("none") ? "0" : s.signal());
         if (step instanceof Step.Exec s) return "exec " + s.proc() + " " + quoted(s.argv());
         if (step instanceof Step.Exit s) return "exit " + s.proc() + " " + s.code();
         if (step instanceof Step.Signal s) return "signal " + s.to() + " " + s.sig() + (s.proc() == null ? "" : " " + s.proc());

@@ -1,0 +1,65 @@
+package dev.proclab.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.proclab.kernel.Pos;
+import dev.proclab.kernel.Step;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What issue 10 added to the lab format (docs/lab-format.md): signal 0, the wait options __WALL,
+ * __WCLONE and __WNOTHREAD, a clone without an exit signal, observing the agent, setpgid and setsid,
+ * signal handlers and masks; each form as it parses, and each mistake at its file:line:column.
+ */
+class FormatExtensionsTest {
+    static final String HEAD = "id: t\ntitle: t\nsteps:\n";
+    static final String KID = "  - fork: {proc: main, child: kid}\n";
+
+    static List<Step> steps(String steps) throws LabException {
+        return LabParser.parse(HEAD + steps, "t.yaml").steps();
+    }
+
+    static Step last(String steps) throws LabException {
+        List<Step> s = steps(steps);
+        return s.get(s.size() - 1);
+    }
+
+    static String error(String steps) {
+        return assertThrows(LabException.class, () -> steps(steps)).first().located();
+    }
+
+    @Test
+    void signalZeroOnlyChecks() throws LabException {
+        assertEquals(new Step.Signal("main", "kid", "0", new Pos(5, 5)), last(KID + "  - signal: {proc: main, to: kid, sig: 0}\n"));
+        assertEquals(new Step.Signal(null, "kid", "0", new Pos(5, 5)), last(KID + "  - signal: {to: kid, sig: 0}\n"));
+        assertEquals("5:28: write signals by name (9 is SIGKILL); or 0 to send nothing and only check that to exists and may be"
+                + " signalled; got 9", error(KID + "  - signal: {to: kid, sig: 9}\n"));
+        assertEquals("5:28: unknown signal NOTHING; signals are written like SIGKILL, SIGCHLD, SIGSTOP; or 0 to send nothing and"
+                + " only check that to exists and may be signalled", error(KID + "  - signal: {to: kid, sig: NOTHING}\n"));
+        // only kill takes 0: a disposition is a real signal's
+        assertEquals("4:31: write signals by name (SIGKILL, SIGCHLD, ...); got 0", error("  - ignore: {proc: main, sig: 0}\n"));
+    }
+
+    @Test
+    void waitOptionsOfClones() throws LabException {
+        Step.Wait w = (Step.Wait) last(KID + "  - wait: {proc: main, for: any, options: [__WALL, WNOHANG]}\n");
+        assertEquals(List.of("__WALL", "WNOHANG"), w.options());
+        assertEquals(List.of("__WCLONE"), ((Step.Wait) last(KID + "  - wait: {proc: main, for: kid, options: [__WCLONE]}\n")).options());
+        assertEquals(List.of("__WNOTHREAD"), ((Step.Wait) last(KID + "  - wait: {proc: main, for: kid, options: [__WNOTHREAD]}\n")).options());
+        assertEquals("5:44: unknown wait option WALL; did you mean __WALL?", error(KID + "  - wait: {proc: main, for: kid, options: [WALL]}\n"));
+        assertEquals("5:54: __WCLONE is listed twice", error(KID + "  - wait: {proc: main, for: kid, options: [__WCLONE, __WCLONE]}\n"));
+    }
+
+    @Test
+    void cloneWithoutExitSignal() throws LabException {
+        assertEquals("none", ((Step.Clone) last("  - clone: {proc: main, child: c, flags: [], signal: none}\n")).signal());
+        assertEquals("none", ((Step.Clone) last("  - clone: {proc: main, child: c, flags: [], signal: 0}\n")).signal());
+        assertEquals("SIGUSR2", ((Step.Clone) last("  - clone: {proc: main, child: c, flags: [], signal: USR2}\n")).signal());
+        assertEquals("4:54: unknown signal nothing; signals are written like SIGKILL, SIGCHLD, SIGSTOP; or none: the parent is sent"
+                + " no signal when the child ends", error("  - clone: {proc: main, child: c, flags: [], signal: nothing}\n"));
+        assertEquals("4:54: write signals by name (17 is SIGCHLD); or none: the parent is sent no signal when the child ends; got 17",
+                error("  - clone: {proc: main, child: c, flags: [], signal: 17}\n"));
+    }
+}
