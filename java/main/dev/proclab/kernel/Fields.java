@@ -9,6 +9,13 @@ public final class Fields {
             "exists", "pid", "ppid", "tgid", "pgid", "sid", "state", "comm", "threads", "flags", "kthread",
             "children", "minflt", "majflt", "rss_anon_kb", "vm_pte_kb", "wait", "errno", "wchan", "kstack");
 
+    /**
+     * What an observe of {@code agent} (the process that runs the lab, main's parent) may name: what
+     * both kernels know of it. Its pid and its parent's (the JVM's) are the machine's numbers, and its
+     * memory, flags and sleeps are its own work, which the model does not follow.
+     */
+    public static final List<String> AGENT = List.of("exists", "state", "comm", "threads", "kthread", "tgid", "pgid", "sid", "children");
+
     /** The numeric process fields that {@code since: LABEL} turns into differences. */
     public static final List<String> DELTAS = List.of("minflt", "majflt", "rss_anon_kb", "vm_pte_kb");
 

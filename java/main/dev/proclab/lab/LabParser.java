@@ -770,6 +770,10 @@ public final class LabParser {
         String use(Node n) {
             String name = procName(n);
             if (isBound(name)) return name;
+            if (name.equals("agent")) {
+                throw bail(n.pos(), "agent, the process that runs the lab (main's parent), takes no step and is no step's target;"
+                        + " it can only be observed: observe: {proc: agent, fields: [children]}");
+            }
             Pos later = future.get(name);
             if (later != null && !"any".equals(name)) {
                 throw bail(n.pos(), name + " is used before it is created (at " + later + ")");
@@ -999,7 +1003,7 @@ public final class LabParser {
             Node sv = subject.value();
             switch (kind) {
                 case "proc": {
-                    procs = procList(sv);
+                    procs = procList(sv, true);
                     break;
                 }
                 case "pid": {
@@ -1024,7 +1028,7 @@ public final class LabParser {
                 case "kernel": {
                     kernel = KernelFields.list(this, sv);
                     Node.Entry pe = m.entry("proc");
-                    if (pe != null && !isNull(pe.value())) procs = procList(pe.value());
+                    if (pe != null && !isNull(pe.value())) procs = procList(pe.value(), false);
                     break;
                 }
                 default: {
@@ -1040,6 +1044,7 @@ public final class LabParser {
                     throw bail(pos, "observe of " + kind + " needs fields, e.g. fields: [state, ppid]");
                 }
                 fields = fields(fe.value());
+                if (procs.contains("agent")) agentFields(fe.value(), fields);
             } else if (fe != null && kind.equals("slab")) {
                 // an extension of the format: a slab observe may name the slab fields it records
                 fields = names(fe.value(), "slab fields", "slab field", Fields.SLAB);
@@ -1150,10 +1155,33 @@ public final class LabParser {
                     Collections.unmodifiableMap(explain), pos);
         }
 
-        List<String> procList(Node sv) {
+        /** The processes an observe names; {@code agent} (main's parent, outside the lab) only where it may be observed. */
+        List<String> procList(Node sv, boolean agentOk) {
             List<Node> items = sv instanceof Node.Seq s ? s.items() : List.of(sv);
             if (items.isEmpty()) throw bail(sv.pos(), "proc is empty; name at least one process");
-            return distinct(items, this::use);
+            return distinct(items, n -> {
+                if (n instanceof Node.Scalar s && "agent".equals(s.value())) {
+                    if (agentOk) return "agent";
+                    throw bail(n.pos(), "the kernel subject counts the lab's processes; the agent is not one of them");
+                }
+                return use(n);
+            });
+        }
+
+        /** An observe of the agent names only fields both kernels know of it (Fields.AGENT). */
+        void agentFields(Node fieldsNode, List<String> fields) {
+            List<Node> items = list(fieldsNode, "fields");
+            for (int i = 0; i < fields.size(); i++) {
+                String f = fields.get(i);
+                if (Fields.AGENT.contains(f)) continue;
+                String why = switch (f.contains(".") ? f.substring(0, f.indexOf('.') + 1) : f) {
+                    case "pid", "ppid" -> "the agent's " + f + " is a pid of the machine's (the agent and its parent, the JVM, are"
+                            + " outside the lab), another on every run";
+                    case "wait", "errno", "var.", "frames." -> "the agent has no " + f + ": it takes no lab step";
+                    default -> "the agent's " + f + " is its own (its memory, its work, its privileges), which the model does not follow";
+                };
+                throw bail(items.get(i).pos(), why + "; observe the agent's " + String.join(", ", Fields.AGENT));
+            }
         }
 
         /** Each item checked (and named) by {@code one}; a name listed twice is an error at its second place. */

@@ -62,4 +62,24 @@ class FormatExtensionsTest {
         assertEquals("4:54: write signals by name (17 is SIGCHLD); or none: the parent is sent no signal when the child ends; got 17",
                 error("  - clone: {proc: main, child: c, flags: [], signal: 17}\n"));
     }
+
+    @Test
+    void theAgentMayBeObserved() throws LabException {
+        Step.Observe o = (Step.Observe) last("  - observe: {proc: [agent, main], fields: [state, children, pgid, sid],"
+                + " expect: {children: [main], pgid: agent}}\n");
+        assertEquals(List.of("agent", "main"), o.procs());
+        assertEquals(List.of("main"), o.expect().get("children"));
+        String fields = "; observe the agent's exists, state, comm, threads, kthread, tgid, pgid, sid, children";
+        assertEquals("4:44: the agent's ppid is a pid of the machine's (the agent and its parent, the JVM, are outside the lab),"
+                + " another on every run" + fields, error("  - observe: {proc: agent, fields: [state, ppid]}\n"));
+        assertEquals("5:37: the agent has no var.x: it takes no lab step" + fields,
+                error("  - set: {proc: main, var: x, value: 1}\n  - observe: {proc: agent, fields: [var.x]}\n"));
+        assertEquals("4:37: the agent's minflt is its own (its memory, its work, its privileges), which the model does not follow" + fields,
+                error("  - observe: {proc: agent, fields: [minflt]}\n"));
+        assertEquals("4:39: the kernel subject counts the lab's processes; the agent is not one of them",
+                error("  - observe: {kernel: [allocs], proc: agent, label: x}\n"));
+        assertEquals("4:18: agent, the process that runs the lab (main's parent), takes no step and is no step's target; it can only be"
+                + " observed: observe: {proc: agent, fields: [children]}", error("  - signal: {to: agent, sig: SIGTERM}\n"));
+        assertEquals("4:31: agent is a reserved name (the lab's agent); choose another", error("  - fork: {proc: main, child: agent}\n"));
+    }
 }
