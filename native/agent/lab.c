@@ -681,6 +681,29 @@ static void loop(int sock)
 			if (fd >= 0)
 				close(fd);
 			break;
+		case OP_SETPGID: {
+			/* setpgid(pid, pgid): the target (when not 0, this process) rides
+			 * along as a pidfd and is named as this process's namespace names
+			 * it; one it cannot see, or that is gone, is ESRCH */
+			pid_t pid = 0;
+			int e = 0;
+			if (c.b) {
+				pid_t v = fd < 0 ? -ESRCH : sys_pidfd_vpid(fd);
+				if (v < 0)
+					e = -v;
+				else
+					pid = v;
+			}
+			if (!e && setpgid(pid, (pid_t)c.x) < 0)
+				e = errno;
+			if (fd >= 0)
+				close(fd);
+			reply(sock, &c, e, 0, 0);
+			break;
+		}
+		case OP_SETSID:
+			reply(sock, &c, setsid() < 0 ? errno : 0, 0, 0);
+			break;
 		case OP_SYSREAD: {
 			struct lab_rep rp = {0};
 			rp.kind = REP_RESULT;

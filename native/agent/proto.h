@@ -16,8 +16,13 @@ enum lab_op {
 	OP_FORK = 1, OP_VFORK, OP_CLONE, OP_EXEC, OP_EXIT, OP_KILL, OP_WAIT,
 	OP_HOLD, OP_BLOCK, OP_SPIN, OP_SET, OP_ADD, OP_MAP, OP_TOUCH,
 	OP_SUBREAPER, OP_IGNORE, OP_SETUID, OP_RLIMIT, OP_PTRACE, OP_SYSREAD,
-	OP_SCRIPT,
+	OP_SCRIPT, OP_SETPGID, OP_SETSID,
 };
+
+/* setpgid's pgid for a process the caller cannot name (another pid namespace,
+ * or a name that never was a process): a number no pid can be, so the kernel
+ * finds no such group (EPERM), as for any pgid without a group */
+#define LAB_NO_SUCH_PID 0x7fffffff
 
 /* agent -> lab process; a fd may ride along (SCM_RIGHTS) */
 struct lab_cmd {

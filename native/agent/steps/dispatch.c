@@ -48,6 +48,8 @@ static const struct verb {
 	{"setuid", step_setuid, F_LAB | F_SETTLE},
 	{"rlimit", step_rlimit, F_LAB | F_SETTLE},
 	{"ptrace", step_ptrace, F_LAB | F_SETTLE},
+	{"setpgid", step_setpgid, F_LAB | F_SETTLE},
+	{"setsid", step_setsid, F_LAB | F_SETTLE},
 	{"pause", step_pause, F_LAB | F_SETTLE},
 	{"repeat", step_repeat, F_LAB},
 	{"observe", cmd_observe, 0},

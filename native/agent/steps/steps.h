@@ -81,6 +81,8 @@ int step_ignore(struct ctx *x, struct node *c);
 int step_setuid(struct ctx *x, struct node *c);
 int step_rlimit(struct ctx *x, struct node *c);
 int step_ptrace(struct ctx *x, struct node *c);
+int step_setpgid(struct ctx *x, struct node *c);
+int step_setsid(struct ctx *x, struct node *c);
 int step_repeat(struct ctx *x, struct node *c);
 
 /* session.c: the commands around the steps */

@@ -69,6 +69,7 @@ public final class DryRun {
         if (p.equals(s.proc())) return true;
         if (s instanceof Step.Signal g) return p.equals(g.to());
         if (s instanceof Step.Ptrace t) return p.equals(t.target());
+        if (s instanceof Step.SetPgid g) return p.equals(g.target());
         if (s instanceof Step.Wait w) return p.equals(w.target());
         if (s instanceof Step.Fork f) return p.equals(f.child());
         if (s instanceof Step.VFork f) return p.equals(f.child());

@@ -65,6 +65,9 @@ public final class LabText {
         if (s instanceof Step.SetUid u) return "proc: " + n(u.proc()) + ", uid: " + u.uid();
         if (s instanceof Step.Rlimit r) return "proc: " + n(r.proc()) + ", resource: " + r.resource() + ", value: " + (r.value() < 0 ? "unlimited" : r.value());
         if (s instanceof Step.Ptrace p) return "proc: " + n(p.proc()) + ", attach: " + n(p.target());
+        if (s instanceof Step.SetPgid g) return "proc: " + n(g.proc()) + ", pid: " + (g.target() == null ? "0" : n(g.target()))
+                + ", pgid: " + (g.pgid() == null ? "0" : n(g.pgid()));
+        if (s instanceof Step.SetSid g) return "proc: " + n(g.proc());
         if (s instanceof Step.Pause p) return "for: " + p.duration();
         if (s instanceof Step.Observe o) return "proc: " + quotedNames(o.procs()) + ", fields: " + list(o.fields());
         if (s instanceof Step.Repeat) throw new IllegalArgumentException("a repeat is written on lines of its own");

@@ -123,6 +123,7 @@ final class Shrinker {
         if (s instanceof Step.Signal g) return p.equals(g.to());
         if (s instanceof Step.Wait w) return p.equals(w.target());
         if (s instanceof Step.Ptrace t) return p.equals(t.target());
+        if (s instanceof Step.SetPgid g) return p.equals(g.target()) || p.equals(g.pgid());
         if (s instanceof Step.Repeat r) {
             for (Step inner : r.steps()) if (names(inner, p)) return true;
             String child = r.steps().get(0) instanceof Step.Fork f ? f.child() : null;

@@ -19,7 +19,7 @@ public final class Errno {
         NAMES[87] = "EUSERS";
     }
 
-    public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EINVAL = 22, ENOSYS = 38;
+    public static final int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EINVAL = 22, ENOSYS = 38;
 
     private Errno() {}
 

@@ -39,6 +39,8 @@ public final class Iteration {
         if (s instanceof Step.SetUid x) return new Step.SetUid(name(x.proc(), i), x.uid(), x.pos());
         if (s instanceof Step.Rlimit x) return new Step.Rlimit(name(x.proc(), i), x.resource(), x.value(), x.pos());
         if (s instanceof Step.Ptrace x) return new Step.Ptrace(name(x.proc(), i), name(x.target(), i), x.pos());
+        if (s instanceof Step.SetPgid x) return new Step.SetPgid(name(x.proc(), i), name(x.target(), i), name(x.pgid(), i), x.pos());
+        if (s instanceof Step.SetSid x) return new Step.SetSid(name(x.proc(), i), x.pos());
         if (s instanceof Step.Observe x) {
             List<String> procs = new ArrayList<>();
             for (String p : x.procs()) procs.add(name(p, i));

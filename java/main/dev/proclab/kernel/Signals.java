@@ -11,7 +11,7 @@ public final class Signals {
         "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"
     };
 
-    public static final int SIGKILL = 9, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTRAP = 5;
+    public static final int SIGHUP = 1, SIGKILL = 9, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTRAP = 5;
 
     private Signals() {}
 

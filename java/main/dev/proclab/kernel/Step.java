@@ -105,6 +105,20 @@ public sealed interface Step {
         public String action() { return "ptrace"; }
     }
 
+    /**
+     * setpgid(pid, pgid) in proc: {@code target} is the process that moves (null: 0, proc itself),
+     * {@code pgid} the process whose pid names the group (null: 0, the target's own pid: a new group
+     * led by it; "agent": the agent's group, where the lab starts).
+     */
+    record SetPgid(String proc, String target, String pgid, Pos pos) implements Step {
+        public String action() { return "setpgid"; }
+    }
+
+    /** setsid() in proc: a new session and process group, both led by proc's thread group leader. */
+    record SetSid(String proc, Pos pos) implements Step {
+        public String action() { return "setsid"; }
+    }
+
     record Pause(Duration duration, Pos pos) implements Step {
         public String action() { return "pause"; }
         public String proc() { return null; }

@@ -44,7 +44,8 @@ public final class LabParser {
     /** Every step keyword, in LAB-FORMAT.md's order. */
     public static final List<String> STEPS = List.of(
             "fork", "vfork", "clone", "exec", "exit", "signal", "wait", "hold", "block", "spin", "set", "add",
-            "map", "touch", "subreaper", "ignore", "setuid", "rlimit", "ptrace", "pause", "repeat", "observe");
+            "map", "touch", "subreaper", "ignore", "setuid", "rlimit", "ptrace", "setpgid", "setsid",
+            "pause", "repeat", "observe");
 
     /** The keys of a lab. */
     public static final List<String> LAB_KEYS =
@@ -134,6 +135,8 @@ public final class LabParser {
         key("setuid", List.of("proc", "uid"), List.of());
         key("rlimit", List.of("proc", "resource", "value"), List.of());
         key("ptrace", List.of("proc", "attach"), List.of());
+        key("setpgid", List.of("proc"), List.of("pid", "pgid"));
+        key("setsid", List.of("proc"), List.of());
         key("pause", List.of("for"), List.of());
         key("repeat", List.of("times", "steps"), List.of());
         key("observe", List.of(), OBSERVE_KEYS);
@@ -670,6 +673,14 @@ public final class LabParser {
                     if (target.equals(proc)) throw bail(a.pos(), "a process cannot trace itself");
                     return new Step.Ptrace(proc, target, pos);
                 }
+                case "setpgid": {
+                    String proc = actor(m, name);
+                    String target = m.has("pid") && !isNull(m.get("pid")) ? processOrZero(m.get("pid"), "pid", false) : null;
+                    String pgid = m.has("pgid") && !isNull(m.get("pgid")) ? processOrZero(m.get("pgid"), "pgid", true) : null;
+                    return new Step.SetPgid(proc, target, pgid, pos);
+                }
+                case "setsid":
+                    return new Step.SetSid(actor(m, name), pos);
                 case "pause":
                     return new Step.Pause(duration(m.get("for")), pos);
                 case "repeat":
@@ -857,6 +868,21 @@ public final class LabParser {
         }
 
         // ---------------------------------------------------------------- values
+
+        /**
+         * setpgid's pid or pgid: a process name (its pid as proc sees it), or 0 (null): proc itself for pid,
+         * the pid of the process that moves for pgid. pgid may name the agent, whose process group the lab's
+         * processes start in.
+         */
+        String processOrZero(Node n, String key, boolean agentOk) {
+            if (n instanceof Node.Scalar s && s.value() instanceof Long l) {
+                if (l == 0) return null;
+                throw bail(n.pos(), key + " is a process name, or 0 for " + (key.equals("pid") ? "proc itself" : "the pid of the process that"
+                        + " moves (a group of its own)") + "; pids are never written as numbers; got " + l);
+            }
+            if (agentOk && n instanceof Node.Scalar s && "agent".equals(s.value())) return "agent";
+            return use(n);
+        }
 
         List<String> cloneFlags(Node n) {
             List<String> out = new ArrayList<>();

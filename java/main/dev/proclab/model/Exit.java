@@ -58,8 +58,9 @@ final class Exit {
             t.vforkChild = null;
         }
         t.exitCode = code;
-        // exit_notify → forget_original_parent
+        // exit_notify → forget_original_parent, then, when the group is dead, kill_orphaned_pgrp
         forgetOriginalParent(t);
+        if (s.live == 0) killOrphanedPgrp(t.groupLeader, null);
         t.exitState = Task.ZOMBIE;
         if (t.ptracer != null) {
             // exit_notify of a tracee: its tracer is told (the exit signal only when it is also the
@@ -108,9 +109,11 @@ final class Exit {
             Fork.unlinkChild(father, c);
             Fork.linkChild(reaper, c); // list_splice_tail_init: appended in order
             if (!sameGroup && c.exitState != Task.DEAD) {
+                // reparent_leader
                 c.exitSignal = Signals.SIGCHLD; // "We don't want people slaying init"
                 if (c.exitState == Task.ZOMBIE && c.signal.nrThreads == 1 && c.ptracer == null && w.signal.notifyParent(c, c.exitSignal))
                     releaseTask(c, true);
+                killOrphanedPgrp(c, father);
             }
             c = next;
         }
@@ -238,15 +241,47 @@ final class Exit {
 
     /** will_become_orphaned_pgrp(pgrp, NULL): no member has a parent in another pgrp of the same session. */
     boolean orphanedPgrp(Task leader) {
-        Task pgrp = leader.pgrp;
+        return willBecomeOrphaned(leader.pgrp, null);
+    }
+
+    /**
+     * will_become_orphaned_pgrp(pgrp, ignored): no member but {@code ignored} (a zombie alone in its group
+     * does not count, nor does a child of the global init) has a parent in another pgrp of its session.
+     */
+    boolean willBecomeOrphaned(Task pgrp, Task ignored) {
         for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) {
-            if (p.pgrp != pgrp) continue;
+            if (p.pgrp != pgrp || p == ignored) continue;
             if (p.exitState != Task.ALIVE && p.signal.nrThreads == 1) continue;
             Task par = p.realParent.groupLeader;
             if (par == w.init) continue;
             if (par.pgrp != pgrp && par.session == p.session) return false;
         }
         return true;
+    }
+
+    /** has_stopped_jobs: a process of the group is in a group stop (SIGNAL_STOP_STOPPED). */
+    private boolean hasStoppedJobs(Task pgrp) {
+        for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) if (p.pgrp == pgrp && p.signal.stopSig != 0 && p.signal.live > 0) return true;
+        return false;
+    }
+
+    /**
+     * kill_orphaned_pgrp(tsk, parent): when tsk's group loses its last link to another group of its session
+     * (tsk's exit, parent null; or tsk's reparenting away from {@code parent}) and a process of it is
+     * stopped, POSIX 3.2.2.2: every process of the group gets SIGHUP, then SIGCONT (__kill_pgrp_info,
+     * SEND_SIG_PRIV), sent when the step's other work is done.
+     */
+    void killOrphanedPgrp(Task tsk, Task parent) {
+        Task pgrp = tsk.pgrp, ignored = tsk;
+        if (parent == null) parent = tsk.realParent; // exit: our father was the only connection outside
+        else ignored = null;                         // reparent: our child was
+        parent = parent.groupLeader;
+        if (parent.pgrp == pgrp || parent.session != tsk.session) return;
+        if (!willBecomeOrphaned(pgrp, ignored) || !hasStoppedJobs(pgrp)) return;
+        List<Task> members = new java.util.ArrayList<>();
+        for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) if (p.pgrp == pgrp && p.exitState != Task.DEAD) members.add(p);
+        for (Task p : members) w.signal.queueKernelSignal(p, Signals.SIGHUP);
+        for (Task p : members) w.signal.queueKernelSignal(p, Signals.SIGCONT);
     }
 
 

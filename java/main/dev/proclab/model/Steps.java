@@ -57,6 +57,7 @@ final class Steps {
         if (s instanceof Step.Signal f) return has(f.to());
         if (s instanceof Step.Wait f) return has(f.target());
         if (s instanceof Step.Ptrace f) return has(f.target());
+        if (s instanceof Step.SetPgid f) return has(f.target()) || has(f.pgid());
         return false;
     }
 
@@ -210,6 +211,10 @@ final class Steps {
             return w.sys.setrlimit(p, r.resource(), r.value());
         } else if (s instanceof Step.Ptrace pt) {
             return w.ptrace.ptrace(p, lookup(pt.target()));
+        } else if (s instanceof Step.SetPgid g) {
+            return w.sys.setpgid(p, g.target() == null ? null : lookup(g.target()), g.pgid() == null ? null : lookup(g.pgid()));
+        } else if (s instanceof Step.SetSid) {
+            return w.sys.setsidCall(p);
         } else {
             throw StepError.error("unknown step " + s.action());
         }

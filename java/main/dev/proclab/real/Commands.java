@@ -30,6 +30,9 @@ final class Commands {
         if (step instanceof Step.SetUid s) return "setuid " + s.proc() + " " + s.uid();
         if (step instanceof Step.Rlimit s) return "rlimit " + s.proc() + " " + s.resource() + " " + (s.value() < 0 ? "unlimited" : s.value());
         if (step instanceof Step.Ptrace s) return "ptrace " + s.proc() + " " + s.target();
+        if (step instanceof Step.SetPgid s) return "setpgid " + s.proc() + " " + (s.target() == null ? "0" : s.target()) + " "
+                + (s.pgid() == null ? "0" : s.pgid());
+        if (step instanceof Step.SetSid s) return "setsid " + s.proc();
         if (step instanceof Step.Pause s) return "pause " + s.duration().millis();
         if (step instanceof Step.Repeat s) return "repeat " + s.times() + " { " + body(s.steps()) + " }";
         if (step instanceof Step.Observe) throw new IllegalArgumentException("observe is not one command");

@@ -82,4 +82,23 @@ class FormatExtensionsTest {
                 + " observed: observe: {proc: agent, fields: [children]}", error("  - signal: {to: agent, sig: SIGTERM}\n"));
         assertEquals("4:31: agent is a reserved name (the lab's agent); choose another", error("  - fork: {proc: main, child: agent}\n"));
     }
+
+    @Test
+    void processGroupsAndSessions() throws LabException {
+        assertEquals(new Step.SetPgid("main", null, null, new Pos(4, 5)), last("  - setpgid: {proc: main}\n"));
+        assertEquals(new Step.SetPgid("main", "kid", null, new Pos(5, 5)), last(KID + "  - setpgid: {proc: main, pid: kid, pgid: 0}\n"));
+        assertEquals(new Step.SetPgid("kid", null, "main", new Pos(5, 5)), last(KID + "  - setpgid: {proc: kid, pid: 0, pgid: main}\n"));
+        assertEquals(new Step.SetPgid("kid", null, "agent", new Pos(5, 5)), last(KID + "  - setpgid: {proc: kid, pgid: agent}\n"));
+        assertEquals(new Step.SetSid("kid", new Pos(5, 5)), last(KID + "  - setsid: {proc: kid}\n"));
+        assertEquals("5:32: pid is a process name, or 0 for proc itself; pids are never written as numbers; got 42",
+                error(KID + "  - setpgid: {proc: main, pid: 42}\n"));
+        assertEquals("5:33: pgid is a process name, or 0 for the pid of the process that moves (a group of its own); pids are never"
+                + " written as numbers; got 1", error(KID + "  - setpgid: {proc: main, pgid: 1}\n"));
+        assertEquals("5:33: unknown process kdi; did you mean kid?", error(KID + "  - setpgid: {proc: main, pgid: kdi}\n"));
+        assertEquals("4:32: agent, the process that runs the lab (main's parent), takes no step and is no step's target; it can only be"
+                + " observed: observe: {proc: agent, fields: [children]}", error("  - setpgid: {proc: main, pid: agent}\n"));
+        assertEquals("4:26: unknown key pgid in setsid; setsid takes proc", error("  - setsid: {proc: main, pgid: 0}\n"));
+        assertEquals("6:20: kid has exited (at 5:5); it can only be observed, signalled and waited for",
+                error(KID + "  - exit: {proc: kid, code: 0}\n  - setsid: {proc: kid}\n"));
+    }
 }
