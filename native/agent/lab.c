@@ -320,6 +320,33 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* handle: the variable a signal's handler counts in, "caught_SIGUSR1" */
+static void caught_name(int sig, char out[LAB_NAME_MAX])
+{
+	static const char prefix[] = "caught_";
+	char buf[16];
+	const char *n = signal_name(sig, buf);
+	size_t pl = sizeof prefix - 1, nl = strnlen(n, LAB_NAME_MAX - 1 - pl);
+	memcpy(out, prefix, pl);
+	memcpy(out + pl, n, nl);
+	out[pl + nl] = '\0';
+}
+
+/* The lab's signal handler: it returns, so the signal is caught and the
+ * process runs on, and it counts the signal in the process's variable
+ * caught_SIGNAME (made by the handle step, in memory this address space
+ * owns: lab_tables). Async-signal-safe: it only reads the table and adds 1. */
+static void lab_caught(int sig)
+{
+	int saved = errno;
+	char name[LAB_NAME_MAX];
+	caught_name(sig, name);
+	struct lab_var *v = var_find(name, 0);
+	if (v)
+		v->value++;
+	errno = saved;
+}
+
 /* Rebuilds waitpid's status from waitid's siginfo (wait_task_zombie,
  * wait_task_stopped, wait_task_continued fill it from the same value). */
 static int status_of(const siginfo_t *si)
@@ -666,6 +693,38 @@ static void loop(int sock)
 			reply(sock, &c, sigaction(c.a, &sa, NULL) < 0 ? errno : 0, 0, 0);
 			break;
 		}
+		case OP_HANDLE: {
+			/* a handler that returns; SA_RESTART: the command loop, a wait, a
+			 * sleep go on (pause() does return, as it always does) */
+			struct sigaction sa;
+			memset(&sa, 0, sizeof sa);
+			sa.sa_handler = lab_caught;
+			sa.sa_flags = SA_RESTART;
+			sigemptyset(&sa.sa_mask);
+			int e = sigaction(c.a, &sa, NULL) < 0 ? errno : 0;
+			if (!e) {
+				char name[LAB_NAME_MAX];
+				caught_name(c.a, name);
+				if (!var_find(name, 1))
+					e = ENOSPC;
+			}
+			reply(sock, &c, e, 0, 0);
+			break;
+		}
+		case OP_MASK: {
+			/* this thread's mask: x blocked, y unblocked, in one call; what
+			 * is pending and no longer blocked is taken on the way back */
+			sigset_t set;
+			sigprocmask(SIG_SETMASK, NULL, &set);
+			for (int s = 1; s < 64; s++) {
+				if ((uint64_t)c.x & (1ULL << (s - 1)))
+					sigaddset(&set, s);
+				if ((uint64_t)c.y & (1ULL << (s - 1)))
+					sigdelset(&set, s);
+			}
+			reply(sock, &c, sigprocmask(SIG_SETMASK, &set, NULL) < 0 ? errno : 0, 0, 0);
+			break;
+		}
 		case OP_SETUID:
 			reply(sock, &c, sys_setuid((uid_t)c.x) < 0 ? errno : 0, 0, 0);
 			break;
@@ -734,9 +793,24 @@ void lab_main(int sock, int pidns, long pid_max, int nofile_soft, const char *ho
 	 * what it execs) must take SIGTERM, SIGHUP and SIGINT like anyone else */
 	sigset_t none;
 	sigemptyset(&none);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
+	/* every disposition starts as SIG_DFL, as the model's processes do: the
+	 * agent's own (SIGPIPE ignored), and whatever the JVM was started with
+	 * (nohup ignores SIGHUP, a background job of a shell SIGINT and SIGQUIT:
+	 * SIG_IGN survives exec) */
+	for (int s = 1; s < 32; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	/* and the real-time ones, glibc's own two among them (a JVM's child
+	 * starts with 32 and 33 ignored): glibc refuses those, the kernel not */
+	for (int s = 32; s <= 64; s++) {
+		struct {
+			void (*handler)(int);
+			unsigned long flags;
+			void (*restorer)(void);
+			uint64_t mask;
+		} ksa = {SIG_DFL, 0, NULL, 0};
+		syscall(SYS_rt_sigaction, s, &ksa, NULL, sizeof ksa.mask);
+	}
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	int err = 0;
 	signal(SIGPIPE, SIG_DFL);

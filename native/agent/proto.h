@@ -16,7 +16,7 @@ enum lab_op {
 	OP_FORK = 1, OP_VFORK, OP_CLONE, OP_EXEC, OP_EXIT, OP_KILL, OP_WAIT,
 	OP_HOLD, OP_BLOCK, OP_SPIN, OP_SET, OP_ADD, OP_MAP, OP_TOUCH,
 	OP_SUBREAPER, OP_IGNORE, OP_SETUID, OP_RLIMIT, OP_PTRACE, OP_SYSREAD,
-	OP_SCRIPT, OP_SETPGID, OP_SETSID,
+	OP_SCRIPT, OP_SETPGID, OP_SETSID, OP_HANDLE, OP_MASK,
 };
 
 /* setpgid's pgid for a process the caller cannot name (another pid namespace,

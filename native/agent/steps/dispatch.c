@@ -50,6 +50,8 @@ static const struct verb {
 	{"ptrace", step_ptrace, F_LAB | F_SETTLE},
 	{"setpgid", step_setpgid, F_LAB | F_SETTLE},
 	{"setsid", step_setsid, F_LAB | F_SETTLE},
+	{"handle", step_handle, F_LAB | F_SETTLE},
+	{"mask", step_mask, F_LAB | F_SETTLE},
 	{"pause", step_pause, F_LAB | F_SETTLE},
 	{"repeat", step_repeat, F_LAB},
 	{"observe", cmd_observe, 0},

@@ -1,5 +1,5 @@
 /* Steps that change one attribute of the process that takes them:
- * subreaper, ignore, setuid, rlimit. */
+ * subreaper, ignore, handle, setuid, rlimit. */
 #include "steps.h"
 
 #include <string.h>
@@ -26,6 +26,19 @@ int step_ignore(struct ctx *x, struct node *c)
 	struct task *p;
 	struct lab_cmd *m;
 	TRY(prepare(x, c, 3, OP_IGNORE, &p, &m));
+	int s = signal_number(c->argv[2]);
+	if (s <= 0)
+		return error(x, "bad signal '%.40s'", c->argv[2]);
+	m->a = s;
+	return simple(x, p, m);
+}
+
+/* handle P SIG: a handler that counts SIG in P's variable caught_SIG */
+int step_handle(struct ctx *x, struct node *c)
+{
+	struct task *p;
+	struct lab_cmd *m;
+	TRY(prepare(x, c, 3, OP_HANDLE, &p, &m));
 	int s = signal_number(c->argv[2]);
 	if (s <= 0)
 		return error(x, "bad signal '%.40s'", c->argv[2]);

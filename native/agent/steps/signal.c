@@ -30,6 +30,82 @@ static int sender_done(struct task *from)
 	return st == 0 || st == 'T' || st == 't' || st == 'Z' || st == 'X';
 }
 
+/* "SIGUSR1|SIGTERM" or "-" -> a mask, bit n-1 for signal n; -1 when bad */
+static int signal_set(const char *w, uint64_t *out)
+{
+	*out = 0;
+	if (!strcmp(w, "-") || !strcmp(w, "0"))
+		return 0;
+	char buf[512];
+	if (strlen(w) >= sizeof buf)
+		return -1;
+	strcpy(buf, w);
+	for (char *save = NULL, *t = strtok_r(buf, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
+		int s = signal_number(t);
+		if (s <= 0)
+			return -1;
+		*out |= 1ULL << (s - 1);
+	}
+	return 0;
+}
+
+/* mask P BLOCK UNBLOCK: sigprocmask in P (its own thread). What P no longer
+ * blocks it takes on its way back from the call, before it answers: a handler
+ * runs, a stop stops it, a fatal signal ends its group. The step returns when
+ * the kernel is done with each signal it unblocked, as a signal step does. */
+int step_mask(struct ctx *x, struct node *c)
+{
+	struct task *p;
+	uint64_t block, unblock;
+	TRY(need_args(x, c, 4, 4));
+	TRY(get_task(x, c->argv[1], &p));
+	if (signal_set(c->argv[2], &block) < 0 || signal_set(c->argv[3], &unblock) < 0)
+		return error(x, "bad signal set '%.40s' or '%.40s' (SIGUSR1|SIGTERM, or -)", c->argv[2], c->argv[3]);
+	TRY(await_actor(x, p, 0));
+	int was_expected = p->expect_end;
+	struct adoption a = {0};
+	adoption_begin(&a, p);
+	mark_group(p, 1); /* a signal it unblocks may end it: no "exited" event for that */
+	struct lab_cmd *m = cmd_new(OP_MASK);
+	m->x = (int64_t)block;
+	m->y = (int64_t)unblock;
+	TRY(send_or_fail(x, p, m, -1));
+	if (WAIT_UNTIL(sender_done(p), reply_deadline()) < 0)
+		return out_of_budget(x, "while the process changed its mask");
+	p->want = 0;
+	if (p->got) {
+		p->err = p->rep.err;
+	} else {
+		/* it stopped or died on its way back: its answer, if it lives on,
+		 * comes when it runs again */
+		p->busy = p->sock >= 0;
+		p->err = 0;
+	}
+	pid_t leader = p->host_pid;
+	if (p->group != p->idx && tasks[p->group]->host_pid > 0 && !tasks[p->group]->reaped)
+		leader = tasks[p->group]->host_pid;
+	for (int s = 1; s < 64; s++) {
+		if (!(unblock & (1ULL << (s - 1))))
+			continue;
+		if (WAIT_UNTIL(signal_settled(leader, s), deadline_ms(timeout_ms)) < 0) {
+			if (budget_spent())
+				return out_of_budget(x, "while the unblocked signals were delivered");
+			unsettled(x, "%s had not finished with what it unblocked after %d ms", p->name, timeout_ms);
+			break;
+		}
+	}
+	int st = proc_state(p->host_pid);
+	if (st && st != 'Z' && st != 'X') {
+		mark_group(p, was_expected); /* it lives on */
+	} else {
+		await_vfork_parent(p, deadline_ms(timeout_ms));
+		adoption_settle(&a, deadline_ms(timeout_ms));
+	}
+	if (p->err)
+		return failed_errno(x, p->err);
+	return ST_OK;
+}
+
 int step_signal(struct ctx *x, struct node *c)
 {
 	struct task *to, *from = NULL;

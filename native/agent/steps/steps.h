@@ -83,6 +83,8 @@ int step_rlimit(struct ctx *x, struct node *c);
 int step_ptrace(struct ctx *x, struct node *c);
 int step_setpgid(struct ctx *x, struct node *c);
 int step_setsid(struct ctx *x, struct node *c);
+int step_handle(struct ctx *x, struct node *c);
+int step_mask(struct ctx *x, struct node *c);
 int step_repeat(struct ctx *x, struct node *c);
 
 /* session.c: the commands around the steps */

@@ -68,6 +68,9 @@ public final class LabText {
         if (s instanceof Step.SetPgid g) return "proc: " + n(g.proc()) + ", pid: " + (g.target() == null ? "0" : n(g.target()))
                 + ", pgid: " + (g.pgid() == null ? "0" : n(g.pgid()));
         if (s instanceof Step.SetSid g) return "proc: " + n(g.proc());
+        if (s instanceof Step.Handle h) return "proc: " + n(h.proc()) + ", sig: " + h.sig();
+        if (s instanceof Step.Mask k) return "proc: " + n(k.proc()) + (k.block().isEmpty() ? "" : ", block: " + list(k.block()))
+                + (k.unblock().isEmpty() && !k.block().isEmpty() ? "" : ", unblock: " + list(k.unblock()));
         if (s instanceof Step.Pause p) return "for: " + p.duration();
         if (s instanceof Step.Observe o) return "proc: " + quotedNames(o.procs()) + ", fields: " + list(o.fields());
         if (s instanceof Step.Repeat) throw new IllegalArgumentException("a repeat is written on lines of its own");

@@ -7,7 +7,15 @@ public final class Fields {
     /** Plain process fields; besides these: var.NAME, frames.REGION, flags.PF_NAME. */
     public static final List<String> PROCESS = List.of(
             "exists", "pid", "ppid", "tgid", "pgid", "sid", "state", "comm", "threads", "flags", "kthread",
-            "children", "minflt", "majflt", "rss_anon_kb", "vm_pte_kb", "wait", "errno", "wchan", "kstack");
+            "children", "minflt", "majflt", "rss_anon_kb", "vm_pte_kb", "wait", "errno", "wchan", "kstack",
+            "pending", "blocked", "caught", "ignored");
+
+    /**
+     * Signal sets of /proc/PID/status, each a list of signal names in number order: {@code pending}
+     * (SigPnd and ShdPnd: the task's own and its group's), {@code blocked} (SigBlk, the task's mask),
+     * {@code caught} (SigCgt: a handler), {@code ignored} (SigIgn). Null for a zombie: it takes no signal.
+     */
+    public static final List<String> SIGNAL_SETS = List.of("pending", "blocked", "caught", "ignored");
 
     /**
      * What an observe of {@code agent} (the process that runs the lab, main's parent) may name: what

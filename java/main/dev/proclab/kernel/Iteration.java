@@ -41,6 +41,8 @@ public final class Iteration {
         if (s instanceof Step.Ptrace x) return new Step.Ptrace(name(x.proc(), i), name(x.target(), i), x.pos());
         if (s instanceof Step.SetPgid x) return new Step.SetPgid(name(x.proc(), i), name(x.target(), i), name(x.pgid(), i), x.pos());
         if (s instanceof Step.SetSid x) return new Step.SetSid(name(x.proc(), i), x.pos());
+        if (s instanceof Step.Handle x) return new Step.Handle(name(x.proc(), i), x.sig(), x.pos());
+        if (s instanceof Step.Mask x) return new Step.Mask(name(x.proc(), i), x.block(), x.unblock(), x.pos());
         if (s instanceof Step.Observe x) {
             List<String> procs = new ArrayList<>();
             for (String p : x.procs()) procs.add(name(p, i));

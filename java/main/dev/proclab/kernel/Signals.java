@@ -43,6 +43,13 @@ public final class Signals {
         return String.valueOf(number);
     }
 
+    /** The names of the signals in a mask (bit n-1 is signal n, as /proc/PID/status writes it), in number order. */
+    public static List<String> names(long mask) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int sig = 1; sig <= 64; sig++) if ((mask & 1L << (sig - 1)) != 0) out.add(name(sig));
+        return out;
+    }
+
     public static List<String> allNames() {
         return java.util.Arrays.asList(NAMES).subList(1, NAMES.length);
     }

@@ -119,6 +119,24 @@ public sealed interface Step {
         public String action() { return "setsid"; }
     }
 
+    /**
+     * sigaction(sig) in proc with a handler that returns: the signal is caught, proc runs on, and the
+     * handler adds 1 to proc's variable {@code caught_SIG...} (made, 0, by this step).
+     */
+    record Handle(String proc, String sig, Pos pos) implements Step {
+        public String action() { return "handle"; }
+
+        /** The variable the handler of {@code sig} counts in. */
+        public static String var(String sig) {
+            return "caught_" + sig;
+        }
+    }
+
+    /** sigprocmask in proc (its own thread): {@code block} added to its mask, {@code unblock} taken out. */
+    record Mask(String proc, List<String> block, List<String> unblock, Pos pos) implements Step {
+        public String action() { return "mask"; }
+    }
+
     record Pause(Duration duration, Pos pos) implements Step {
         public String action() { return "pause"; }
         public String proc() { return null; }

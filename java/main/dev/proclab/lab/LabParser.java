@@ -44,7 +44,7 @@ public final class LabParser {
     /** Every step keyword, in LAB-FORMAT.md's order. */
     public static final List<String> STEPS = List.of(
             "fork", "vfork", "clone", "exec", "exit", "signal", "wait", "hold", "block", "spin", "set", "add",
-            "map", "touch", "subreaper", "ignore", "setuid", "rlimit", "ptrace", "setpgid", "setsid",
+            "map", "touch", "subreaper", "ignore", "setuid", "rlimit", "ptrace", "setpgid", "setsid", "handle", "mask",
             "pause", "repeat", "observe");
 
     /** The keys of a lab. */
@@ -137,6 +137,8 @@ public final class LabParser {
         key("ptrace", List.of("proc", "attach"), List.of());
         key("setpgid", List.of("proc"), List.of("pid", "pgid"));
         key("setsid", List.of("proc"), List.of());
+        key("handle", List.of("proc", "sig"), List.of());
+        key("mask", List.of("proc"), List.of("block", "unblock"));
         key("pause", List.of("for"), List.of());
         key("repeat", List.of("times", "steps"), List.of());
         key("observe", List.of(), OBSERVE_KEYS);
@@ -348,6 +350,10 @@ public final class LabParser {
                         if (k.get("child") instanceof Node.Scalar c && c.isString()) future.putIfAbsent(c.text(), c.pos());
                         if ((e.key().equals("set") || e.key().equals("add"))
                                 && k.get("var") instanceof Node.Scalar v && v.isString()) allVars.add(v.text());
+                        // a handle step makes the variable its handler counts in
+                        if (e.key().equals("handle") && k.get("sig") instanceof Node.Scalar v && v.isString()) {
+                            allVars.add(Step.Handle.var(v.text().startsWith("SIG") ? v.text() : "SIG" + v.text()));
+                        }
                         if (e.key().equals("map") && k.get("region") instanceof Node.Scalar r && r.isString()) {
                             allRegions.add(r.text());
                         }
@@ -681,6 +687,23 @@ public final class LabParser {
                 }
                 case "setsid":
                     return new Step.SetSid(actor(m, name), pos);
+                case "handle":
+                    return new Step.Handle(actor(m, name), signal(m.get("sig")), pos);
+                case "mask": {
+                    String proc = actor(m, name);
+                    List<String> block = m.has("block") && !isNull(m.get("block")) ? signalList(m.get("block"), "block") : List.of();
+                    List<String> unblock = m.has("unblock") && !isNull(m.get("unblock")) ? signalList(m.get("unblock"), "unblock") : List.of();
+                    if (!m.has("block") && !m.has("unblock")) {
+                        throw bail(pos, "mask needs block or unblock (or both): mask: {proc: " + proc + ", block: [SIGUSR1], unblock: [SIGTERM]}");
+                    }
+                    if (!unblock.isEmpty()) {
+                        for (Node n : list(m.get("unblock"), "unblock")) {
+                            String sig = signal(n);
+                            if (block.contains(sig)) throw bail(n.pos(), sig + " is both blocked and unblocked; name it in one of them");
+                        }
+                    }
+                    return new Step.Mask(proc, block, unblock, pos);
+                }
                 case "pause":
                     return new Step.Pause(duration(m.get("for")), pos);
                 case "repeat":
@@ -926,6 +949,17 @@ public final class LabParser {
         String exitSignal(Node n) {
             if (n instanceof Node.Scalar s && (s.value() instanceof Long l && l == 0 || "none".equals(s.value()))) return "none";
             return signal(n, "; or none: the parent is sent no signal when the child ends");
+        }
+
+        /** A list of signals by name, each once (mask's block and unblock). */
+        List<String> signalList(Node n, String what) {
+            List<String> out = new ArrayList<>();
+            for (Node f : list(n, what)) {
+                String sig = signal(f);
+                if (out.contains(sig)) throw bail(f.pos(), sig + " is listed twice");
+                out.add(sig);
+            }
+            return List.copyOf(out);
         }
 
         /** A signal by name: SIGKILL, or KILL (normalised to SIGKILL). */
@@ -1329,7 +1363,7 @@ public final class LabParser {
                     case "var":
                         if (!IDENT.matcher(rest).matches()) throw bail(n.pos(), "not a variable name: " + rest);
                         if (!allVars.contains(rest)) {
-                            throw bail(n.pos(), "no set or add step writes variable " + rest
+                            throw bail(n.pos(), "no set, add or handle step writes variable " + rest
                                     + Suggest.didYouMean(rest, allVars));
                         }
                         return f;
@@ -1382,6 +1416,24 @@ public final class LabParser {
                 }
                 case "ppid": case "tgid": case "pgid": case "sid":
                     return pidValue(v, n, field);
+                case "pending": case "blocked": case "caught": case "ignored": {
+                    // a set of signals: written in any order, compared in number order
+                    need(v instanceof List, v, n, field + " is a list of signal names, like [SIGUSR1, SIGTERM]");
+                    List<Integer> nums = new ArrayList<>();
+                    for (Object o : (List<?>) v) {
+                        String s = o instanceof String str ? (str.startsWith("SIG") ? str : "SIG" + str) : null;
+                        if (s == null || !SIGNALS.contains(s)) {
+                            throw bail(n.pos(), "each of " + field + " is a signal name (SIGUSR1, ...); got " + Values.show(o)
+                                    + (s == null ? "" : Suggest.didYouMean(s, SIGNALS)));
+                        }
+                        if (nums.contains(SIGNALS.indexOf(s) + 1)) throw bail(n.pos(), s + " is listed twice in " + field);
+                        nums.add(SIGNALS.indexOf(s) + 1);
+                    }
+                    Collections.sort(nums);
+                    List<Object> out = new ArrayList<>();
+                    for (int k : nums) out.add(Signals.name(k));
+                    return out;
+                }
                 case "children": {
                     need(v instanceof List, v, n, "children is a list of process names");
                     for (Object o : (List<?>) v) pidValue(o, n, "each child");

@@ -64,6 +64,8 @@ final class Exec {
             w.slab[C_SIGHAND]++;
             n.obj = w.trace.alloc(p, Trace.SIGHAND, List.of("kmem_cache_alloc", "unshare_sighand", "de_thread", "do_execve", "sys_execve"));
         }
+        // flush_signal_handlers: every handler becomes SIG_DFL (SIG_IGN stays); the mask and what is pending stay
+        p.sighand.handled = 0;
         // unshare_files
         if (p.files != null && p.files.count > 1) {
             p.files.count--;

@@ -138,6 +138,7 @@ final class Fork {
             c.sighand = new Sighand();
             c.sighand.count = 1;
             c.sighand.ignored = cur.sighand.ignored;
+            c.sighand.handled = cur.sighand.handled;
             w.slab[C_SIGHAND]++;
         }
         // copy_files, copy_fs
@@ -168,6 +169,7 @@ final class Fork {
                 c.mm = dupMm(cur.mm);
             }
         }
+        c.blocked = cur.blocked; // dup_task_struct copies the mask; the new task's own pending is empty
         c.pgrp = cur.pgrp;
         c.pgrp.pidRefs++;
         c.session = cur.session;

@@ -7,6 +7,7 @@ import dev.proclab.kernel.Errno;
 import dev.proclab.kernel.Fields;
 import dev.proclab.kernel.Observation;
 import dev.proclab.kernel.PfFlags;
+import dev.proclab.kernel.Signals;
 import dev.proclab.kernel.Step;
 import dev.proclab.kernel.StepResult;
 import dev.proclab.kernel.WaitStatus;
@@ -181,6 +182,11 @@ final class ProcFs {
             case "rss_anon_kb" -> v = t.mm == null ? null : w.memory.rssAnonKb(t.mm);
             case "vm_pte_kb" -> v = t.mm == null ? null : w.memory.vmPteKb(t.mm);
             case "wait", "errno" -> v = null;
+            // /proc/PID/status's signal sets (bit n-1 is signal n); a zombie takes no signal: null
+            case "pending" -> v = t.exitState != Task.ALIVE ? null : Signals.names(t.signal.pending >>> 1);
+            case "blocked" -> v = t.exitState != Task.ALIVE ? null : Signals.names(t.blocked >>> 1);
+            case "caught" -> v = t.exitState != Task.ALIVE ? null : Signals.names(t.sighand.handled >>> 1);
+            case "ignored" -> v = t.exitState != Task.ALIVE ? null : Signals.names(t.sighand.ignored >>> 1);
             case "wchan" -> v = w.wchan.wchan(t);
             case "kstack" -> {
                 List<String> s = w.wchan.stack(t);

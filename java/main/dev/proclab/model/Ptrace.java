@@ -50,6 +50,7 @@ final class Ptrace {
         t.trapPending = false;
         t.traceStopped = true;
         t.ptraceCode = Signals.SIGTRAP | PTRACE_EVENT_STOP << 8;
+        w.signal.notifyCldstop(t.ptracer); // ptrace_stop: do_notify_parent_cldstop(current, true, CLD_TRAPPED)
     }
 
     /** A task back from vfork reaches the trap stop its tracer asked for meanwhile. */

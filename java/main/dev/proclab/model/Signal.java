@@ -28,7 +28,8 @@ final class Signal {
             autoreap = true;
             sig = 0;
         }
-        if (sig > 0 && sig != Signals.SIGCHLD) queueKernelSignal(parent, sig);
+        // __send_signal_locked of the exit signal; SIGCHLD too: dropped where it is SIG_DFL, unless blocked or handled
+        if (sig > 0) queueKernelSignal(parent, sig);
         return autoreap;
     }
 
@@ -72,66 +73,140 @@ final class Signal {
     }
 
     /**
-     * send_signal_locked → prepare_signal + complete_signal, for the default dispositions of the
-     * lab (the agent installs no handlers): stop, continue, ignore, or the whole group dies.
+     * send_signal_locked: prepare_signal (a stop signal flushes SIGCONT; SIGCONT flushes the stop signals and
+     * wakes a stopped group, whatever happens to SIGCONT itself), sig_ignored (a blocked signal is never
+     * ignored, nor one to a tracee but SIGKILL; else sig_task_ignored: SIG_IGN, a default action of ignore,
+     * an unkillable init's default actions), legacy_queue, then complete_signal. {@code force}: sent from an
+     * ancestor pid namespace, or by the kernel (SEND_SIG_PRIV).
      */
     void signalGroup(Task t, int sig, boolean force) {
         Sig s = t.signal;
         if (s.live == 0) return; // a zombie: nothing to do
-        boolean ignored = t.sighand.ignores(sig);
-        // prepare_signal runs before sig_task_ignored: SIGCONT resumes a stopped group, an unkillable init too
-        if (sig == Signals.SIGCONT) {
-            doContinue(t);
-            return;
-        }
-        // sig_task_ignored: an unkillable init takes only SIGKILL/SIGSTOP, and only from an ancestor namespace
-        if (s.unkillable && !ignored && !(force && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP))) return;
-        if (sig == Signals.SIGKILL) {
-            w.exit.groupExit(t, Signals.SIGKILL);
-            return;
-        }
-        if (isStopSignal(sig)) {
-            s.pending &= ~(1L << Signals.SIGCONT);
-            if (ignored) return;
-            if (legacyQueued(s, sig)) return;
-            if (traced(t)) {
-                s.pending |= 1L << sig; // a tracee stays in its ptrace stop; it takes the stop once let go
+        boolean continued = false;
+        if (isStopSignal(sig)) s.pending &= ~(1L << Signals.SIGCONT);
+        else if (sig == Signals.SIGCONT) continued = doContinue(t);
+        boolean ignored = !t.blocks(sig) && !(t.ptracer != null && sig != Signals.SIGKILL) && taskIgnored(t, sig, force);
+        if (!ignored) {
+            if (sig == Signals.SIGKILL) {
+                w.exit.groupExit(t, Signals.SIGKILL); // complete_signal: every thread wants SIGKILL
                 return;
             }
-            Task taker = chooseThread(t);
-            if (taker == null) {
-                s.pending |= 1L << sig; // nobody wants it (all stopped): queued, and SIGCONT will flush it
-                return;
-            }
-            if (taker.run == Task.VFORK) {
-                // the chosen thread sleeps where only a fatal signal wakes it; the others never hear of it
+            if (!legacyQueued(s, sig)) {
                 s.pending |= 1L << sig;
-                taker.sigpending = true;
-                return;
+                completeSignal(t, sig);
             }
-            takeStop(t, sig);
+        }
+        if (continued && s.live > 0) wakeContinued(t);
+    }
+
+    /** sig_task_ignored: the handler is SIG_IGN, or SIG_DFL with the action ignore; an unkillable init's SIG_DFL is ignored but for SIGKILL/SIGSTOP forced. */
+    private boolean taskIgnored(Task t, int sig, boolean force) {
+        if (t.sighand.handles(sig)) return false;
+        if (t.signal.unkillable && !t.sighand.ignores(sig) && !(force && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP))) return true;
+        return t.sighand.ignores(sig) || isDefaultIgnored(sig);
+    }
+
+    /** sig_fatal: a signal whose action is the default one, and that default ends the process. */
+    private static boolean fatal(Task t, int sig) {
+        return !isDefaultIgnored(sig) && !isStopSignal(sig) && !t.sighand.ignores(sig) && !t.sighand.handles(sig);
+    }
+
+    /**
+     * complete_signal: the queued signal goes to a thread that wants it (the addressed one first); a fatal
+     * one that dumps no core ends the group at once; else the chosen thread takes what is pending for it
+     * (get_signal) — unless it sleeps in vfork's D, which only a fatal signal ends: it takes it on its return.
+     * A tracee's signal waits for its tracer; nobody who wants it: it stays pending.
+     */
+    private void completeSignal(Task t, int sig) {
+        if (traced(t)) return; // a tracee reports signals to its tracer first: pending
+        Task taker = chooseThread(t, sig);
+        if (taker == null) return; // every thread blocks it, or is stopped: pending
+        if (fatal(t, sig) && !t.signal.groupExit && !Signals.dumpsCore(sig)) {
+            w.exit.groupExit(t, sig);
             return;
         }
-        if (ignored || isDefaultIgnored(sig)) return;
-        if (legacyQueued(s, sig)) return;
-        if (traced(t)) {
-            s.pending |= 1L << sig; // a tracee reports signals to its tracer first
-            return;
-        }
-        Task taker = chooseThread(t);
-        if (taker == null) {
-            // complete_signal: no stopped thread wants_signal() but SIGKILL; it stays pending until SIGCONT
-            s.pending |= 1L << sig;
-            return;
-        }
-        if (Signals.dumpsCore(sig) && taker.run == Task.VFORK) {
-            // a core dump is the taking thread's own work (get_signal); complete_signal's shortcut that
-            // kills the whole group at once is only for signals that dump no core
-            s.pending |= 1L << sig;
+        if (taker.run == Task.VFORK) {
+            // a core dump is the taking thread's own work, and a stop or a handler too: it waits in D
             taker.sigpending = true;
             return;
         }
-        w.exit.groupExit(Signals.dumpsCore(sig) ? taker : t, sig);
+        deliver(taker);
+    }
+
+    /**
+     * get_signal in thread u, until nothing it does not block is pending: each signal in next_signal's order
+     * is ignored (SIG_IGN, or a default action of ignore; an unkillable init's default actions), handled
+     * (a frame for its handler: it runs once u is back in user mode), a stop (the tty ones thrown away in an
+     * orphaned group: is_current_pgrp_orphaned) or the end of the group (do_group_exit, a core by u). The
+     * handlers run when nothing stops u first; a fatal signal after them means they never run.
+     */
+    void deliver(Task u) {
+        Sig s = u.signal;
+        for (;;) {
+            if (u.exitState != Task.ALIVE || s.live == 0 || u.stopped || u.traceStopped) return;
+            if (u.run == Task.VFORK) {
+                u.sigpending = true;
+                return;
+            }
+            long ready = s.pending & ~u.blocked;
+            if (ready == 0) break;
+            int sig = nextSignal(ready);
+            s.pending &= ~(1L << sig);
+            if (u.sighand.ignores(sig)) continue;
+            if (u.sighand.handles(sig)) {
+                setupFrame(u, sig);
+                continue;
+            }
+            if (isDefaultIgnored(sig)) continue;
+            if (s.unkillable && sig != Signals.SIGKILL && sig != Signals.SIGSTOP) continue; // init gets no signal it does not want
+            if (isStopSignal(sig)) {
+                takeStop(u, sig);
+                continue;
+            }
+            w.exit.groupExit(u, sig);
+            return;
+        }
+        runHandlers(u);
+    }
+
+    /** handle_signal → setup_rt_frame: the handler's frame is pushed; its signal is blocked while it runs (no SA_NODEFER, sa_mask empty). */
+    private static void setupFrame(Task u, int sig) {
+        if (u.frames == 0) u.blockedBeforeFrames = u.blocked;
+        u.frames |= 1L << sig;
+        u.blocked |= 1L << sig;
+    }
+
+    /**
+     * Back in user mode, each handler set up runs (the agent's handler adds 1 to the process's variable
+     * caught_SIGNAME, where the handle step made it) and returns through sigreturn, which restores the
+     * mask; a thread in pause() sees it return (EINTR); a sleep, a wait or the command loop goes on.
+     */
+    void runHandlers(Task u) {
+        if (u.frames == 0 || u.exitState != Task.ALIVE || u.stopped || u.traceStopped) return;
+        long f = u.frames;
+        u.frames = 0;
+        u.blocked = u.blockedBeforeFrames;
+        for (int sig = 1; sig < 64; sig++) {
+            if ((f & 1L << sig) == 0) continue;
+            String var = caughtVar(sig);
+            if (u.mm != null && !u.execd && u.mm.var(var) >= 0) w.memory.writeVar(u, var, 1, true);
+        }
+        if (u.run == Task.BLOCK) u.run = Task.IDLE;
+    }
+
+    /** The variable the agent's handler counts a signal in. */
+    static String caughtVar(int sig) {
+        return "caught_" + Signals.name(sig);
+    }
+
+    /**
+     * do_notify_parent_cldstop: the group's stop or continue is told to the leader's real parent (or a
+     * tracee's stop to its tracer) with SIGCHLD, unless SIGCHLD is SIG_IGN there (the lab never sets
+     * SA_NOCLDSTOP); SIG_DFL drops it unless it is blocked or handled.
+     */
+    void notifyCldstop(Task to) {
+        if (to == null || to.exitState != Task.ALIVE || to.sighand.ignores(Signals.SIGCHLD)) return;
+        queueKernelSignal(to, Signals.SIGCHLD);
     }
 
     /** legacy_queue: a signal below SIGRTMIN already pending is not queued again; the second is lost. */
@@ -148,39 +223,27 @@ final class Signal {
 
     /**
      * complete_signal's choice of the thread that takes a group signal: the addressed one if it
-     * wants_signal() (not stopped, not already told of a signal), else the first of its group that
-     * does; null when none does (all stopped).
+     * wants_signal() (does not block it, not stopped, not already told of a signal), else the first of
+     * its group that does; null when none does.
      */
-    Task chooseThread(Task p) {
-        if (wants(p)) return p;
-        for (Task u = p.groupLeader; u != null; u = u.nextThread) if (wants(u)) return u;
+    Task chooseThread(Task p, int sig) {
+        if (wants(p, sig)) return p;
+        for (Task u = p.groupLeader; u != null; u = u.nextThread) if (wants(u, sig)) return u;
         return null;
     }
 
-    private static boolean wants(Task u) {
-        return u.exitState == Task.ALIVE && !u.stopped && !u.traceStopped && !u.sigpending;
+    private static boolean wants(Task u, int sig) {
+        return u.exitState == Task.ALIVE && !u.blocks(sig) && !u.stopped && !u.traceStopped && !u.sigpending;
     }
 
     /**
-     * A thread that was told of a group signal and could not take it (a vfork parent in D) takes it
-     * when it runs again: the lowest pending signal first (next_signal).
+     * A thread that was told of a group signal and could not take it (a vfork parent in D), or a tracee let
+     * go, takes what is pending for it when it runs again (get_signal).
      */
     void takePending(Task t) {
         if (!t.sigpending) return;
         t.sigpending = false;
-        Sig s = t.signal;
-        if (s.pending == 0 || t.exitState != Task.ALIVE || t.stopped || t.traceStopped) return;
-        int sig = nextSignal(s.pending);
-        s.pending &= ~(1L << sig);
-        if (isStopSignal(sig)) {
-            if (!t.sighand.ignores(sig)) takeStop(t, sig);
-        } else if (!t.sighand.ignores(sig)) {
-            w.exit.groupExit(t, sig);
-        }
-        if (s.pending != 0 && t.exitState == Task.ALIVE && !t.stopped) {
-            t.sigpending = true;
-            takePending(t);
-        }
+        deliver(t);
     }
 
     /** SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS: next_signal takes these first. */
@@ -214,13 +277,15 @@ final class Signal {
         s.stopNotify = true;
         s.contNotify = false;
         for (Task u = t.groupLeader; u != null; u = u.nextThread) if (u.exitState == Task.ALIVE) u.stopped = true;
+        notifyCldstop(t.groupLeader.realParent); // the group stop is complete: CLD_STOPPED
     }
 
-    void doContinue(Task t) {
+    /** prepare_signal for SIGCONT: every pending stop signal goes; a stopped group runs again (true). */
+    boolean doContinue(Task t) {
         Sig s = t.signal;
         // prepare_signal: SIGCONT flushes every pending stop signal, stopped or not
         s.pending &= ~(1L << Signals.SIGSTOP | 1L << 20 | 1L << 21 | 1L << 22);
-        if (s.stopSig == 0) return;
+        if (s.stopSig == 0) return false;
         s.stopSig = 0;
         s.stopNotify = false;
         s.contNotify = true; // SIGNAL_CLD_CONTINUED
@@ -229,10 +294,18 @@ final class Signal {
             if (u.run == Task.PROG_SLEEP && u.busyUntil <= w.clock) w.exit.doExit(u, WaitStatus.exited(0));
             else if ((u.run == Task.HOLD || u.run == Task.SPIN) && u.busyUntil <= w.clock) u.run = Task.IDLE;
         }
-        if (s.pending != 0 && s.live > 0) {
-            int sig = nextSignal(s.pending);
-            s.pending = 0;
-            w.exit.groupExit(t, sig);
-        }
+        return true;
+    }
+
+    /**
+     * The threads SIGCONT woke: the first to run tells the parent (CLD_CONTINUED, and the leader's tracer
+     * when it is not the parent), then each takes what is pending for it, the addressed thread first.
+     */
+    private void wakeContinued(Task t) {
+        Task leader = t.groupLeader;
+        notifyCldstop(leader.realParent);
+        if (leader.ptracer != null && leader.ptracer.signal != leader.realParent.signal) notifyCldstop(leader.ptracer);
+        deliver(t);
+        for (Task u = leader; u != null; u = u.nextThread) if (u != t) deliver(u);
     }
 }

@@ -204,6 +204,7 @@ final class Steps {
             // do_sigaction: SIGKILL and SIGSTOP cannot be ignored
             if (sig <= 0 || sig > 64 || sig == Signals.SIGKILL || sig == Signals.SIGSTOP) return Errno.EINVAL;
             p.sighand.ignored |= 1L << sig;
+            p.sighand.handled &= ~(1L << sig);
             p.signal.pending &= ~(1L << sig);
         } else if (s instanceof Step.SetUid u) {
             return w.sys.setuid(p, u.uid());
@@ -215,6 +216,24 @@ final class Steps {
             return w.sys.setpgid(p, g.target() == null ? null : lookup(g.target()), g.pgid() == null ? null : lookup(g.pgid()));
         } else if (s instanceof Step.SetSid) {
             return w.sys.setsidCall(p);
+        } else if (s instanceof Step.Handle h) {
+            int sig = Signals.number(h.sig());
+            // do_sigaction: SIGKILL and SIGSTOP cannot be caught
+            if (sig <= 0 || sig > 64 || sig == Signals.SIGKILL || sig == Signals.SIGSTOP) return Errno.EINVAL;
+            p.sighand.handled |= 1L << sig;
+            p.sighand.ignored &= ~(1L << sig); // nothing pending is flushed: a handled signal is not ignored
+            // the agent makes the variable its handler counts in (a write to the variables' page), once
+            String var = Signal.caughtVar(sig);
+            if (p.mm != null && p.mm.var(var) < 0) w.memory.writeVar(p, var, 0, false);
+        } else if (s instanceof Step.Mask k) {
+            // sigprocmask(SIG_SETMASK) of this thread: SIGKILL and SIGSTOP cannot be blocked (sigdelsetmask)
+            long add = 0, drop = 0;
+            for (String g : k.block()) add |= 1L << Signals.number(g);
+            for (String g : k.unblock()) drop |= 1L << Signals.number(g);
+            add &= ~(1L << Signals.SIGKILL | 1L << Signals.SIGSTOP);
+            p.blocked = (p.blocked | add) & ~drop;
+            // back to user mode: it takes what it no longer blocks (it may stop, or die, before it answers)
+            w.signal.deliver(p);
         } else {
             throw StepError.error("unknown step " + s.action());
         }

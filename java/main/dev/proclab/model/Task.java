@@ -26,6 +26,9 @@ final class Task {
     boolean stopped;       // group stop (T)
     boolean traceStopped;  // ptrace stop (t)
     boolean sigpending;    // TIF_SIGPENDING: complete_signal chose it for a group signal it has not taken yet
+    long blocked;          // the signal mask (sigprocmask): this thread's own; fork and exec keep it
+    long frames;           // handlers whose frames are set up but have not run yet (it stopped first)
+    long blockedBeforeFrames; // the mask sigreturn gives back once those handlers have run
     boolean trapPending;   // JOBCTL_TRAP_STOP: PTRACE_INTERRUPT asked for a stop it has not reached yet
     boolean execd;         // runs another program than the agent
     boolean labTask;       // created by the lab (in the lab's cgroup)
@@ -95,6 +98,10 @@ final class Task {
     /** ns_capable() in its own user namespace: its root, or the task that made it. */
     boolean nsCapable() {
         return uid == 0 || nsCaps;
+    }
+
+    boolean blocks(int sig) {
+        return (blocked & (1L << sig)) != 0;
     }
 
     boolean isLeader() {

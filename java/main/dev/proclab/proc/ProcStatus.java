@@ -33,6 +33,17 @@ public record ProcStatus(Map<String, String> lines) {
         }
     }
 
+    /** A signal set line (SigPnd, ShdPnd, SigBlk, SigIgn, SigCgt): 16 hex digits, bit n-1 for signal n; 0 when absent. */
+    public long mask(String key) {
+        String v = lines.get(key);
+        if (v == null || v.isEmpty()) return 0;
+        try {
+            return Long.parseUnsignedLong(v.trim(), 16);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     public long threads() {
         return number("Threads");
     }

@@ -33,6 +33,9 @@ final class Commands {
         if (step instanceof Step.SetPgid s) return "setpgid " + s.proc() + " " + (s.target() == null ? "0" : s.target()) + " "
                 + (s.pgid() == null ? "0" : s.pgid());
         if (step instanceof Step.SetSid s) return "setsid " + s.proc();
+        if (step instanceof Step.Handle s) return "handle " + s.proc() + " " + s.sig();
+        if (step instanceof Step.Mask s) return "mask " + s.proc() + " " + (s.block().isEmpty() ? "-" : String.join("|", s.block())) + " "
+                + (s.unblock().isEmpty() ? "-" : String.join("|", s.unblock()));
         if (step instanceof Step.Pause s) return "pause " + s.duration().millis();
         if (step instanceof Step.Repeat s) return "repeat " + s.times() + " { " + body(s.steps()) + " }";
         if (step instanceof Step.Observe) throw new IllegalArgumentException("observe is not one command");

@@ -3,6 +3,7 @@ package dev.proclab.real;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.proclab.kernel.Observation;
 import dev.proclab.kernel.PfFlags;
+import dev.proclab.kernel.Signals;
 import dev.proclab.kernel.WaitStatus;
 import dev.proclab.proc.Children;
 import dev.proclab.proc.PagemapEntry;
@@ -80,6 +81,11 @@ final class RawProcess {
             case "majflt" -> stat.majflt();
             case "rss_anon_kb" -> status.rssAnonKb() < 0 ? null : status.rssAnonKb();
             case "vm_pte_kb" -> status.vmPteKb() < 0 ? null : status.vmPteKb();
+            // a zombie takes no signal: its sets are null, as the model's
+            case "pending" -> stat.state() == 'Z' ? null : Signals.names(status.mask("SigPnd") | status.mask("ShdPnd"));
+            case "blocked" -> stat.state() == 'Z' ? null : Signals.names(status.mask("SigBlk"));
+            case "caught" -> stat.state() == 'Z' ? null : Signals.names(status.mask("SigCgt"));
+            case "ignored" -> stat.state() == 'Z' ? null : Signals.names(status.mask("SigIgn"));
             default -> null;
         };
         return Observation.of(subject, f, v);

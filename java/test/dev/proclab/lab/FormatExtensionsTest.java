@@ -101,4 +101,46 @@ class FormatExtensionsTest {
         assertEquals("6:20: kid has exited (at 5:5); it can only be observed, signalled and waited for",
                 error(KID + "  - exit: {proc: kid, code: 0}\n  - setsid: {proc: kid}\n"));
     }
+
+    @Test
+    void handlersAndTheirCounters() throws LabException {
+        List<Step> s = steps(KID + "  - handle: {proc: kid, sig: USR1}\n  - observe: {proc: kid, fields: [caught, var.caught_SIGUSR1]}\n");
+        assertEquals(new Step.Handle("kid", "SIGUSR1", new Pos(5, 5)), s.get(1));
+        // the counter may be observed before its handle step too: it is null until then
+        steps(KID + "  - observe: {proc: kid, fields: [var.caught_SIGTERM]}\n  - handle: {proc: kid, sig: SIGTERM}\n");
+        assertEquals("5:35: no set, add or handle step writes variable caught_SIGUSR2; did you mean caught_SIGUSR1?",
+                error(KID + "  - observe: {proc: kid, fields: [var.caught_SIGUSR2]}\n  - handle: {proc: kid, sig: SIGUSR1}\n"));
+        assertEquals("5:30: write signals by name (10 is SIGUSR1); got 10", error(KID + "  - handle: {proc: kid, sig: 10}\n"));
+        assertEquals("5:5: handle needs sig (handle: {proc, sig})", error(KID + "  - handle: {proc: kid}\n"));
+    }
+
+    @Test
+    void masks() throws LabException {
+        assertEquals(new Step.Mask("kid", List.of("SIGUSR1", "SIGTERM"), List.of(), new Pos(5, 5)),
+                last(KID + "  - mask: {proc: kid, block: [USR1, SIGTERM]}\n"));
+        assertEquals(new Step.Mask("kid", List.of("SIGKILL"), List.of("SIGTSTP"), new Pos(5, 5)),
+                last(KID + "  - mask: {proc: kid, block: [SIGKILL], unblock: [TSTP]}\n"));
+        assertEquals("5:5: mask needs block or unblock (or both): mask: {proc: kid, block: [SIGUSR1], unblock: [SIGTERM]}",
+                error(KID + "  - mask: {proc: kid}\n"));
+        assertEquals("5:60: SIGUSR1 is both blocked and unblocked; name it in one of them",
+                error(KID + "  - mask: {proc: kid, block: [SIGUSR1], unblock: [SIGTERM, USR1]}\n"));
+        assertEquals("5:40: SIGUSR1 is listed twice", error(KID + "  - mask: {proc: kid, block: [SIGUSR1, USR1]}\n"));
+        assertEquals("5:30: block must be a list [a, b, ...]; got the string \"SIGUSR1\"", error(KID + "  - mask: {proc: kid, block: SIGUSR1}\n"));
+        assertEquals("5:33: unknown signal SIGUSR3; did you mean SIGUSR1?", error(KID + "  - mask: {proc: kid, unblock: [SIGUSR3]}\n"));
+    }
+
+    @Test
+    void signalSets() throws LabException {
+        Step.Observe o = (Step.Observe) last(KID + "  - observe: {proc: kid, fields: [pending, blocked, caught, ignored],"
+                + " expect: {pending: [TERM, SIGUSR1], blocked: [], caught: [SIGCHLD]}}\n");
+        // any order, any spelling: compared in signal number order, by full name
+        assertEquals(List.of("SIGUSR1", "SIGTERM"), o.expect().get("pending"));
+        assertEquals(List.of(), o.expect().get("blocked"));
+        assertEquals("5:63: pending is a list of signal names, like [SIGUSR1, SIGTERM]; got SIGUSR1",
+                error(KID + "  - observe: {proc: kid, fields: [pending], expect: {pending: SIGUSR1}}\n"));
+        assertEquals("5:63: each of pending is a signal name (SIGUSR1, ...); got SIGFOO; did you mean SIGFPE?",
+                error(KID + "  - observe: {proc: kid, fields: [pending], expect: {pending: [SIGFOO]}}\n"));
+        assertEquals("5:63: SIGUSR1 is listed twice in blocked",
+                error(KID + "  - observe: {proc: kid, fields: [blocked], expect: {blocked: [USR1, SIGUSR1]}}\n"));
+    }
 }
