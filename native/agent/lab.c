@@ -716,7 +716,7 @@ static void loop(int sock)
 			 * is pending and no longer blocked is taken on the way back */
 			sigset_t set;
 			sigprocmask(SIG_SETMASK, NULL, &set);
-			for (int s = 1; s < 64; s++) {
+			for (int s = 1; s <= 64; s++) {
 				if ((uint64_t)c.x & (1ULL << (s - 1)))
 					sigaddset(&set, s);
 				if ((uint64_t)c.y & (1ULL << (s - 1)))

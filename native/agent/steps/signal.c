@@ -36,17 +36,22 @@ static int signal_set(const char *w, uint64_t *out)
 	*out = 0;
 	if (!strcmp(w, "-") || !strcmp(w, "0"))
 		return 0;
-	char buf[512];
-	if (strlen(w) >= sizeof buf)
-		return -1;
-	strcpy(buf, w);
-	for (char *save = NULL, *t = strtok_r(buf, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
-		int s = signal_number(t);
+	for (const char *p = w;;) {
+		const char *e = strchrnul(p, '|');
+		char one[24];
+		size_t l = (size_t)(e - p);
+		if (!l || l >= sizeof one)
+			return -1; /* an empty part ("A||B", "A|"), or no signal name */
+		memcpy(one, p, l);
+		one[l] = 0;
+		int s = signal_number(one);
 		if (s <= 0)
 			return -1;
 		*out |= 1ULL << (s - 1);
+		if (!*e)
+			return 0;
+		p = e + 1;
 	}
-	return 0;
 }
 
 /* mask P BLOCK UNBLOCK: sigprocmask in P (its own thread). What P no longer
@@ -84,7 +89,7 @@ int step_mask(struct ctx *x, struct node *c)
 	pid_t leader = p->host_pid;
 	if (p->group != p->idx && tasks[p->group]->host_pid > 0 && !tasks[p->group]->reaped)
 		leader = tasks[p->group]->host_pid;
-	for (int s = 1; s < 64; s++) {
+	for (int s = 1; s <= 64; s++) {
 		if (!(unblock & (1ULL << (s - 1))))
 			continue;
 		if (WAIT_UNTIL(signal_settled(leader, s), deadline_ms(timeout_ms)) < 0) {

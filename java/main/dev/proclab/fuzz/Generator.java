@@ -154,6 +154,7 @@ public final class Generator {
         }
 
         Step draw() {
+            if (r.nextInt(100) < 12) return formatStep();
             int runnable = runnable();
             boolean room = procs.size() < MAX_NAMES;
             // a lab with few processes left to act grows; one with none can only be signalled and looked at
@@ -461,12 +462,98 @@ public final class Generator {
                     Map.of(), Map.of(), Pos.NONE);
         }
 
+        // ------------------------------------------------------------ issue 10: what the format says since
+
+        /**
+         * The steps issue 10 added, and the fields it made observable: kill(pid, 0), children without an
+         * exit signal and the waits that find them (__WCLONE, __WALL, __WNOTHREAD), setpgid and setsid
+         * (groups that are not orphaned, where SIGTSTP stops and an exit sends SIGHUP), handlers and
+         * masks (signals caught, pending, unblocked later), and the signal sets, pgid and sid of the lab's
+         * processes and of the agent. Null when nothing fits now (another draw follows).
+         */
+        private Step formatStep() {
+            int x = r.nextInt(100);
+            if (x < 12) {
+                String to = target();
+                return to == null ? null : new Step.Signal(r.nextInt(100) < 60 ? actor() : null, to, "0", Pos.NONE);
+            }
+            if (x < 22) {
+                String a = actor();
+                if (a == null || procs.size() >= MAX_NAMES) return null;
+                List<String> flags = r.nextInt(100) < 20 ? List.of("CLONE_VM") : List.of();
+                return new Step.Clone(a, fresh("n"), flags, r.nextInt(100) < 75 ? "none" : pick("SIGUSR2", "SIGCHLD"), Pos.NONE);
+            }
+            if (x < 34) {
+                String a = actor();
+                if (a == null) return null;
+                List<String> kids = childrenOf(a);
+                String target = !kids.isEmpty() && r.nextBoolean() ? kids.get(r.nextInt(kids.size())) : "any";
+                List<String> options = new ArrayList<>();
+                int y = r.nextInt(100);
+                if (y < 40) options.add("__WALL");
+                else if (y < 75) options.add("__WCLONE");
+                else if (y < 90) options.add("__WNOTHREAD");
+                if (r.nextInt(100) < 50) options.add("WNOHANG");
+                if (r.nextInt(100) < 20) options.add("WUNTRACED");
+                return new Step.Wait(a, target, options, Pos.NONE);
+            }
+            if (x < 50) {
+                String a = actor();
+                if (a == null) return null;
+                List<String> kids = childrenOf(a);
+                int y = r.nextInt(100);
+                String pid = y < 45 || kids.isEmpty() ? null : y < 90 ? kids.get(r.nextInt(kids.size())) : anyName();
+                if (a.equals(pid)) pid = null;
+                int z = r.nextInt(100);
+                String pgid = z < 55 ? null : z < 70 ? "agent" : anyName();
+                return new Step.SetPgid(a, pid, pgid, Pos.NONE);
+            }
+            if (x < 56) {
+                String a = actor();
+                return a == null ? null : new Step.SetSid(a, Pos.NONE);
+            }
+            if (x < 68) {
+                String a = actor();
+                return a == null ? null : new Step.Handle(a, pick("SIGUSR1", "SIGUSR1", "SIGUSR2", "SIGTERM", "SIGCHLD", "SIGCHLD", "SIGCONT",
+                        "SIGTSTP", "SIGHUP", "SIGINT", "SIGKILL"), Pos.NONE);
+            }
+            if (x < 82) {
+                String a = actor();
+                if (a == null) return null;
+                List<String> pool = new ArrayList<>(List.of("SIGUSR1", "SIGUSR2", "SIGTERM", "SIGCHLD", "SIGTSTP", "SIGHUP", "SIGCONT",
+                        "SIGQUIT", "SIGKILL"));
+                List<String> block = new ArrayList<>(), unblock = new ArrayList<>();
+                for (int i = 1 + r.nextInt(3); i > 0 && !pool.isEmpty(); i--) {
+                    String sig = pool.remove(r.nextInt(pool.size()));
+                    if (r.nextInt(100) < 60) block.add(sig);
+                    else unblock.add(sig);
+                }
+                if (block.isEmpty() && unblock.isEmpty()) return null;
+                return new Step.Mask(a, List.copyOf(block), List.copyOf(unblock), Pos.NONE);
+            }
+            // the signal sets, groups and sessions, now and then the agent's too (only the fields it has)
+            List<String> all = new ArrayList<>(procs.keySet());
+            List<String> chosen = new ArrayList<>();
+            for (int i = 1 + r.nextInt(Math.min(3, all.size())); i > 0; i--) {
+                String p = all.get(r.nextInt(all.size()));
+                if (!chosen.contains(p)) chosen.add(p);
+            }
+            if (r.nextInt(100) < 15) {
+                return observe(List.of("agent"), List.of(pick("children", "pgid", "sid", "state"), pick("children", "threads", "tgid")).stream()
+                        .distinct().toList());
+            }
+            List<String> fields = new ArrayList<>(List.of("pending", "blocked", "caught", "ignored", "pgid", "sid", "state"));
+            java.util.Collections.shuffle(fields, new java.util.Random(r.nextLong()));
+            return observe(chosen, List.copyOf(fields.subList(0, 2 + r.nextInt(4))));
+        }
+
         // ------------------------------------------------------------ bookkeeping
 
         void afterTaken(Step s) {
             if (s instanceof Step.MapRegion m) regions.put(m.region(), m.pages());
             else if (s instanceof Step.SetVar v) vars.add(v.var());
             else if (s instanceof Step.AddVar v) vars.add(v.var());
+            else if (s instanceof Step.Handle h) vars.add(Step.Handle.var(h.sig()));
             else if (s instanceof Step.Fork f) procs.put(f.child(), new Proc(f.child(), f.proc(), false));
             else if (s instanceof Step.VFork f) vforked(f.proc(), f.child());
             else if (s instanceof Step.Clone c) {
