@@ -189,9 +189,16 @@ static void hello(void)
 	free(o.p);
 }
 
-static void on_death(int sig)
+/* The agent leads a session of its own without a terminal, so no hangup
+ * reaches it; a SIGHUP the kernel sends (SI_KERNEL) is the lab's doing: the
+ * agent's process group, where the lab starts, became orphaned with a
+ * stopped process in it (kill_orphaned_pgrp sends the group SIGHUP and
+ * SIGCONT). That is the lab's to show, not a request to end it. */
+static void on_death(int sig, siginfo_t *si, void *uc)
 {
-	(void)sig;
+	(void)uc;
+	if (sig == SIGHUP && si && si->si_code == SI_KERNEL)
+		return;
 	dying = 1;
 }
 
@@ -201,7 +208,8 @@ static void arm_death_signal(void)
 {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_death;
+	sa.sa_sigaction = on_death;
+	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	sigset_t block;
 	sigemptyset(&block);

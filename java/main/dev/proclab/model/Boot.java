@@ -126,6 +126,9 @@ final class Boot {
         // the agent starts main as `proclab-agent --lab` (fork, then execve of itself, for a small fresh
         // image): main has exec'd, so it has no PF_FORKNOEXEC; its own children will
         w.exec.execImage(w.main, "proclab-agent");
+        // the agent catches SIGHUP, SIGINT and SIGTERM (its end; a SIGHUP from the kernel, when its group,
+        // the lab's first, becomes orphaned with a stopped member, it lets pass); main exec'd: it has none
+        w.agent.sighand.handled = 1L << 1 | 1L << 2 | 1L << 15;
         w.main.labTask = true;
         w.main.inCgroup = w.pidsMax != null;
         if (w.main.inCgroup) w.cgroupCount = 1;

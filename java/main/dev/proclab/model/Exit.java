@@ -369,7 +369,10 @@ final class Exit {
             // ptrace_do_wait: the tasks this thread traces
             for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) {
                 for (Task u = p; u != null; u = u.nextThread) {
-                    if (u.ptracer != th || u.realParent.signal == waiter.signal) continue;
+                    // (its own child was looked at above, unless eligible_child's clone rule left it out
+                    // there: a tracee is eligible whatever its exit signal)
+                    boolean seenAsChild = (opts & WALL) != 0 || (u.exitSignal != Signals.SIGCHLD) == ((opts & WCLONE) != 0);
+                    if (u.ptracer != th || u.realParent.signal == waiter.signal && seenAsChild) continue;
                     if (!any && u != target) continue;
                     eligible = true;
                     if (u.exitState == Task.ZOMBIE) {

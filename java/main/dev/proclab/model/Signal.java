@@ -121,7 +121,10 @@ final class Signal {
         if (traced(t)) return; // a tracee reports signals to its tracer first: pending
         Task taker = chooseThread(t, sig);
         if (taker == null) return; // every thread blocks it, or is stopped: pending
-        if (fatal(t, sig) && !t.signal.groupExit && !Signals.dumpsCore(sig)) {
+        // the fatal shortcut spares an unkillable init (queued because the addressed thread blocks it,
+        // taken by another): this kernel (6.18) hands it to that thread, whose get_signal drops it
+        // (/tmp/fmt-c/t6.c: a plain process dies, a namespace's init lives)
+        if (fatal(t, sig) && !t.signal.groupExit && !t.signal.unkillable && !Signals.dumpsCore(sig)) {
             w.exit.groupExit(t, sig);
             return;
         }
