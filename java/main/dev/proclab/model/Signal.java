@@ -55,12 +55,14 @@ final class Signal {
         if (sender != null) {
             // the target must be visible in the sender's pid namespace
             if (!Pid.visible(target, sender.ns)) return Errno.ESRCH;
-            // kill_ok_by_cred, else CAP_KILL
-            // (kernel uids: a process in a user namespace of its own is still its maker's uid)
-            if (sender.kuid != target.kuid && sender.kuid != target.ksuid && sender.ksuid != target.kuid && sender.ksuid != target.ksuid) {
+            // check_kill_permission: its own thread group always; else kill_ok_by_cred (kernel uids: a
+            // process in a user namespace of its own is still its maker's uid), else CAP_KILL, else
+            // SIGCONT within the sender's session (what job control needs); else EPERM, signal 0 too
+            if (sender.signal != target.signal && sender.kuid != target.kuid && sender.kuid != target.ksuid
+                    && sender.ksuid != target.kuid && sender.ksuid != target.ksuid) {
                 // ns_capable(the target's user namespace, CAP_KILL)
-                if (!(sender.capable() || sender.nsCapable() && target.inUserNs)) return Errno.EPERM;
-                sender.flags |= PF_SUPERPRIV;
+                if (sender.capable() || sender.nsCapable() && target.inUserNs) sender.flags |= PF_SUPERPRIV;
+                else if (!(sig == Signals.SIGCONT && target.groupLeader.session == sender.groupLeader.session)) return Errno.EPERM;
             }
         }
         if (sig == 0) return 0;
