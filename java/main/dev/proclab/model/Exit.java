@@ -480,6 +480,11 @@ final class Exit {
             }
             if (ready.isEmpty()) return;
             Task waiter = ready.get(ready.size() == 1 ? 0 : w.choose("which of the waiters woken together returns first", names(ready, " first")));
+            // what the lab knew of its last wait, should it never come back to tell (below)
+            boolean valid = waiter.waitValid;
+            Task task = waiter.waitTask;
+            int status = waiter.waitStatus, errno = waiter.errno;
+            int events = w.events == null ? 0 : w.events.size();
             int r = tryWait(waiter, waiter.waitTarget, waiter.waitAny, waiter.waitOpts);
             w.waiters.remove(waiter);
             waiter.run = Task.IDLE;
@@ -492,6 +497,21 @@ final class Exit {
                 w.event(waiter.name, Event.RETURNED, "waitpid returned with status " + waiter.waitStatus);
             }
             w.signal.flushKernelSignals();
+            if (waiter.exitState != Task.ALIVE) {
+                // a fatal signal (its child's exit signal) ended it on its way back to user mode: the
+                // reap is done, but the call never returned to the lab, which keeps what it knew
+                waiter.waitValid = valid;
+                waiter.waitTask = task;
+                waiter.waitStatus = status;
+                waiter.errno = errno;
+                if (w.events != null) {
+                    for (int i = w.events.size() - 1; i >= events; i--) {
+                        if (w.events.get(i).kind().equals(Event.RETURNED) && waiter.name != null && waiter.name.equals(w.events.get(i).proc())) {
+                            w.events.remove(i);
+                        }
+                    }
+                }
+            }
         }
     }
 

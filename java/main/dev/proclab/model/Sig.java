@@ -21,7 +21,7 @@ final class Sig {
     int stopSig;             // group stop in effect with this signal
     boolean stopNotify;      // a stop not yet reported to WUNTRACED
     boolean contNotify;      // a continue not yet reported to WCONTINUED
-    long pending;            // fatal signals pending while stopped
+    long pending;            // shared_pending (ShdPnd): bit n for signal n, queued and not yet taken
     long minfltDead;
     long obj;                // its slab object while tracing (Trace), else 0         // sig->min_flt: faults of released threads
 }

@@ -5,6 +5,8 @@ import static dev.proclab.model.World.*;
 import dev.proclab.kernel.Errno;
 import dev.proclab.kernel.Signals;
 import dev.proclab.kernel.WaitStatus;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * kernel/signal.c: kill → send_signal_locked (prepare_signal, complete_signal, sig_task_ignored), group
@@ -36,6 +38,16 @@ final class Signal {
     void queueKernelSignal(Task t, int sig) {
         w.kernelSignalTargets.add(t);
         w.kernelSignals.add(new long[] {sig});
+    }
+
+    /**
+     * After a step's work: a blocked waiter the step woke runs __do_wait before it looks at its signals
+     * (do_wait loops on __do_wait, and only then on signal_pending), so it reaps the child whose exit
+     * signal is about to kill it; then the signals the kernel sent meanwhile take effect.
+     */
+    void settle() {
+        if (!w.waiters.isEmpty()) w.exit.recheckWaiters();
+        flushKernelSignals();
     }
 
     void flushKernelSignals() {
@@ -70,7 +82,7 @@ final class Signal {
         Task from = sender == null ? w.agent : sender; // a signal without a sender comes from the agent
         boolean force = !Pid.visible(from, target.ns);
         signalGroup(target, sig, force);
-        flushKernelSignals();
+        settle();
         return 0;
     }
 
@@ -120,16 +132,19 @@ final class Signal {
      * A tracee's signal waits for its tracer; nobody who wants it: it stays pending.
      */
     private void completeSignal(Task t, int sig) {
-        if (traced(t)) return; // a tracee reports signals to its tracer first: pending
         Task taker = chooseThread(t, sig);
-        if (taker == null) return; // every thread blocks it, or is stopped: pending
-        // the fatal shortcut spares an unkillable init (queued because the addressed thread blocks it,
-        // taken by another): this kernel (6.18) hands it to that thread, whose get_signal drops it
-        // (/tmp/fmt-c/t6.c: a plain process dies, a namespace's init lives)
-        if (fatal(t, sig) && !t.signal.groupExit && !t.signal.unkillable && !Signals.dumpsCore(sig)) {
+        if (taker == null) return; // every thread blocks it, or is stopped or traced: pending
+        // the fatal shortcut: unless the addressed task is traced (its tracer hears of it first); it
+        // spares an unkillable init (queued because the addressed thread blocks it, taken by another):
+        // this kernel (6.18) hands it to that thread, whose get_signal drops it (/tmp/fmt-c/t6.c: a
+        // plain process dies, a namespace's init lives)
+        if (fatal(t, sig) && !t.signal.groupExit && !t.signal.unkillable && !Signals.dumpsCore(sig) && t.ptracer == null) {
             w.exit.groupExit(t, sig);
             return;
         }
+        // a traced taker reports it to its tracer first (a signal-delivery stop the model does not follow):
+        // pending; an untraced one takes it as ever, and may end the group, its traced threads too
+        if (taker.ptracer != null) return;
         if (taker.run == Task.VFORK) {
             // a core dump is the taking thread's own work, and a stop or a handler too: it waits in D
             taker.sigpending = true;
@@ -303,14 +318,28 @@ final class Signal {
     }
 
     /**
-     * The threads SIGCONT woke: the first to run tells the parent (CLD_CONTINUED, and the leader's tracer
-     * when it is not the parent), then each takes what is pending for it, the addressed thread first.
+     * The threads SIGCONT woke (prepare_signal wakes them in thread order, the leader first): the first to
+     * run tells the parent (CLD_CONTINUED, and the leader's tracer when it is not the parent), then each
+     * takes what is pending for it. Which of several that could take a pending signal gets there first is
+     * the scheduler's choice; the model's first way is the wake order.
      */
     private void wakeContinued(Task t) {
         Task leader = t.groupLeader;
         notifyCldstop(leader.realParent);
         if (leader.ptracer != null && leader.ptracer.signal != leader.realParent.signal) notifyCldstop(leader.ptracer);
-        deliver(t);
-        for (Task u = leader; u != null; u = u.nextThread) if (u != t) deliver(u);
+        List<Task> woken = new ArrayList<>(), takers = new ArrayList<>();
+        for (Task u = leader; u != null; u = u.nextThread) {
+            if (u.exitState != Task.ALIVE || u.stopped || u.traceStopped) continue;
+            woken.add(u);
+            if ((t.signal.pending & ~u.blocked) != 0) takers.add(u);
+        }
+        if (takers.size() > 1) {
+            List<String> ways = new ArrayList<>();
+            for (Task u : takers) ways.add((u.name == null ? "pid " + u.nr[u.ns.level] : u.name) + " takes it");
+            Task first = takers.get(w.choose("which thread SIGCONT woke takes the pending signal", ways));
+            woken.remove(first);
+            woken.add(0, first);
+        }
+        for (Task u : woken) deliver(u);
     }
 }

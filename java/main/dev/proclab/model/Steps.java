@@ -169,7 +169,7 @@ final class Steps {
             err = simpleStep(who, s);
         }
         if (who != null) who.errno = err;
-        w.signal.flushKernelSignals();
+        w.signal.settle();
         if (!w.waiters.isEmpty()) w.exit.recheckWaiters();
         return err;
     }

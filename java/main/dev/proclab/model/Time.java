@@ -29,7 +29,7 @@ final class Time {
             }
         }
         w.clock = Math.max(w.clock, to);
-        w.signal.flushKernelSignals();
+        w.signal.settle();
         if (!w.waiters.isEmpty()) w.exit.recheckWaiters();
     }
 }
