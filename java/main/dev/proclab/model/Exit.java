@@ -65,8 +65,9 @@ final class Exit {
         if (t.ptracer != null) {
             // exit_notify of a tracee: its tracer is told (the exit signal only when it is also the
             // parent of a lone leader, else SIGCHLD), and it is never autoreaped
+            // (a leader whose threads live on too: do_notify_parent is told of every tracee's exit)
             boolean own = t.isLeader() && s.nrThreads == 1 && t.ptracer.signal == t.realParent.signal;
-            if (!t.isLeader() || s.nrThreads == 1) w.signal.notifyParent(t, own ? t.exitSignal : Signals.SIGCHLD);
+            w.signal.notifyParent(t, own ? t.exitSignal : Signals.SIGCHLD);
         } else if (t.isLeader()) {
             // a leader with live threads stays a zombie unreported (delay_group_leader)
             // do_notify_parent sends the exit signal (SIGCHLD), ignored or not: signal_generate
