@@ -99,9 +99,18 @@ int step_exec(struct ctx *x, struct node *c)
 	p->execing = 0;
 	p->err = 0;
 	close_fd(&p->sock);
+	if (p->group != p->idx) {
+		/* de_thread: the image took the leader's pid and, with it, the name
+		 * its parent knows; the leader's command loop is gone */
+		struct task *l = tasks[p->group];
+		l->execd = 1;
+		close_fd(&l->sock);
+	}
 	int64_t dl = deadline_ms(timeout_ms);
 	await_vfork_parent(p, dl);
-	if (WAIT_UNTIL(at_rest(p->host_pid, 10000000), dl) < 0) {
+	/* a thread's image runs under the leader's pid */
+	pid_t image = p->group != p->idx && tasks[p->group]->host_pid > 0 ? tasks[p->group]->host_pid : p->host_pid;
+	if (WAIT_UNTIL(at_rest(image, 10000000), dl) < 0) {
 		if (budget_spent())
 			return out_of_budget(x, "while the program started");
 		unsettled(x, "%s was still running after %d ms", p->name, timeout_ms);

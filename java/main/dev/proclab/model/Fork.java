@@ -66,6 +66,15 @@ final class Fork {
             for (PidNs m = ns; m != null; m = m.parent) m.free(nr[m.level]);
             return Errno.EAGAIN;
         }
+        // recalc_sigpending + signal_pending: a signal that waits in the group's queue (the thread it
+        // was meant for sleeps in vfork's D, or a tracer holds the group) is taken by the forking
+        // thread instead: -ERESTARTNOINTR, and the fork is made again only after the signal's effect
+        // (a stop: after SIGCONT; a fatal one: never). Such a step would hold the lab: it is refused.
+        if (!trusted && cur.signal.pending != 0) {
+            for (PidNs m = ns; m != null; m = m.parent) m.free(nr[m.level]);
+            throw StepError.wouldBlock((cur.name != null ? cur.name : "the process") + " would take the pending "
+                    + dev.proclab.kernel.Signals.name(Signal.nextSignal(cur.signal.pending)) + " of its thread group instead of forking (copy_process: recalc_sigpending)");
+        }
 
         Task c = new Task();
         c.comm = cur.comm;
@@ -77,11 +86,13 @@ final class Fork {
         c.kuid = cur.kuid;
         c.ksuid = cur.ksuid;
         c.inUserNs = cur.inUserNs;
+        c.userNs = cur.userNs;
         c.nsCaps = cur.nsCaps;
         c.mappedUid = cur.mappedUid;
         if (newUser) {
             // a new user namespace with no map yet: its maker is overflowuid there, with every capability
             c.inUserNs = c.nsCaps = true;
+            c.userNs = new UserNs(cur.userNs, cur.kuid);
             c.uid = c.suid = OVERFLOW_UID;
             c.mappedUid = -1;
         }

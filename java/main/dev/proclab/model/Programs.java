@@ -68,6 +68,11 @@ final class Programs {
             w.exit.doExit(p, WaitStatus.exited(1)); // sleep: missing operand
             return;
         }
+        if (us == 0 && !forever) {
+            // sleep 0 ends before exec's step returns (the step waits for the new image to settle)
+            w.exit.doExit(p, WaitStatus.exited(0));
+            return;
+        }
         p.run = Task.PROG_SLEEP;
         p.busyUntil = forever ? Long.MAX_VALUE : w.clock + us;
         if (!forever) w.timed.add(new Timer(p.busyUntil, p));

@@ -33,7 +33,14 @@ final class Ptrace {
         if (w.cfg.yamaScope() == 2 || w.cfg.yamaScope() == 1 && !isDescendant(target, tracer)) needCap = true;
         if (needCap) {
             // ptrace_has_cap(the target's user namespace, CAP_SYS_PTRACE)
-            if (!(tracer.capable() || tracer.nsCapable() && target.inUserNs)) return Errno.EPERM;
+            if (!UserNs.capable(tracer, target.userNs)) return Errno.EPERM;
+            tracer.flags |= PF_SUPERPRIV;
+        }
+        // cap_ptrace_access_check: a target of another user namespace, or with capabilities its
+        // tracer lacks, needs CAP_SYS_PTRACE in the target's namespace (root of a child namespace
+        // has none over its parent's processes)
+        if (!(tracer.userNs == target.userNs && (!target.nsCapable() || tracer.nsCapable()))) {
+            if (!UserNs.capable(tracer, target.userNs)) return Errno.EPERM;
             tracer.flags |= PF_SUPERPRIV;
         }
         target.ptracer = tracer;
@@ -41,7 +48,9 @@ final class Ptrace {
         w.tracedCount++;
         // PTRACE_INTERRUPT: the trap stop comes when the target next checks for signals; a vfork
         // parent in D (woken only by a fatal signal) reaches it only when its child lets it go
-        if (target.run == Task.VFORK) target.trapPending = true;
+        // (ptrace_signal_wake_up sets TIF_SIGPENDING: until it runs, complete_signal passes it by,
+        // so even a fatal signal only waits in its pending set)
+        if (target.run == Task.VFORK) target.trapPending = target.sigpending = true;
         else trapStop(target);
         return 0;
     }
@@ -72,7 +81,8 @@ final class Ptrace {
         t.ptraceCode = 0;
         if (t.signal.stopSig != 0 && t.exitState == Task.ALIVE) t.stopped = true;
         // running again, it takes what was sent while it was traced (get_signal, no tracer to ask now)
-        if (t.exitState == Task.ALIVE && !t.stopped && t.signal.pending != 0 && !traced(t)) {
+        // (a vfork parent in D does not run: it takes them when its child lets it go)
+        if (t.exitState == Task.ALIVE && !t.stopped && t.run != Task.VFORK && t.signal.pending != 0 && !traced(t)) {
             t.sigpending = true;
             w.signal.takePending(t);
         }

@@ -57,7 +57,7 @@ final class Signal {
             // (kernel uids: a process in a user namespace of its own is still its maker's uid)
             if (sender.kuid != target.kuid && sender.kuid != target.ksuid && sender.ksuid != target.kuid && sender.ksuid != target.ksuid) {
                 // ns_capable(the target's user namespace, CAP_KILL)
-                if (!(sender.capable() || sender.nsCapable() && target.inUserNs)) return Errno.EPERM;
+                if (!UserNs.capable(sender, target.userNs)) return Errno.EPERM;
                 sender.flags |= PF_SUPERPRIV;
             }
         }

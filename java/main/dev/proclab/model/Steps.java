@@ -36,6 +36,7 @@ final class Steps {
                 try {
                     e = s instanceof Step.Repeat inner ? repeat(inner) : s instanceof Step.Observe ? 0 : doStep(s);
                 } catch (StepError ex) {
+                    if (ex.holdsRepeat) throw ex;
                     // counted as the agent counts it: a failure, without an errno of its own
                     e = 0;
                 }

@@ -19,6 +19,7 @@ final class Task {
     int uid, suid;         // as its own user namespace sees them
     int kuid, ksuid;       // as the kernel keeps them (kuid_t): what permission checks compare
     boolean inUserNs;      // lives in a user namespace below the initial one
+    UserNs userNs = UserNs.INIT; // which one (what capability checks walk)
     boolean nsCaps;        // made that user namespace (CLONE_NEWUSER): all capabilities in it
     int mappedUid = -1;    // the one uid its user namespace maps (0), -1 none, -2 all (World.ALL_UIDS)
     byte run;
