@@ -83,6 +83,10 @@ static void settle_named(struct ctx *x, struct node *c)
 		if (!t)
 			continue;
 		settle_rest(t, dl);
+		/* a program the step woke (SIGCONT) runs a moment before it sleeps
+		 * again where it slept; one that keeps running costs this wait once */
+		if (t->execd && !t->reaped && t->host_pid > 0)
+			WAIT_UNTIL(proc_state(t->host_pid) != 'R', dl);
 		if (t->parent >= 0)
 			settle_rest(tasks[t->parent], dl);
 	}

@@ -42,7 +42,9 @@ final class Exit {
             t.mm = null;
             w.memory.mmput(m);
         }
-        w.fork.releaseVfork(t); // mm_release → complete_vfork_done
+        // mm_release → complete_vfork_done: the parent wakes, but the child runs on to exit_notify in
+        // the same breath, before the parent has been scheduled: the exit signal reaches it first
+        Task vforkParent = w.fork.releaseVforkLater(t);
         if (t.files != null && --t.files.count == 0) {
             w.slab[C_FILES]--;
             w.trace.free(Trace.FILES, t.files.obj);
@@ -74,6 +76,7 @@ final class Exit {
         } else {
             releaseTask(t, true); // threads are autoreaped (exit_signal -1)
         }
+        if (vforkParent != null) w.signal.resumeAfterKernelSignals(vforkParent);
     }
 
     /** find_child_reaper + find_new_reaper + reparent_leader. */

@@ -30,6 +30,9 @@ final class Fork {
         // kernel_clone (legacy clone): CLONE_PIDFD and CLONE_PARENT_SETTID share one pointer
         if ((cf & CloneFlags.PIDFD) != 0 && (cf & CloneFlags.PARENT_SETTID) != 0) return Errno.EINVAL;
         boolean thread = (cf & CloneFlags.THREAD) != 0;
+        // copy_creds → create_user_ns: the creator's uid must be mapped in its own user namespace
+        // (kuid_has_mapping), so a namespace whose map was never written makes no child namespace
+        if ((cf & CloneFlags.NEWUSER) != 0 && cur.inUserNs && cur.mappedUid == -1) return Errno.EPERM;
 
         // copy_creds + the RLIMIT_NPROC check (is_rlimit_overlimit; not for INIT_USER)
         int[] count = w.nprocOf(cur.uid);
@@ -331,15 +334,28 @@ final class Fork {
     }
 
     void releaseVfork(Task child) {
+        Task parent = releaseVforkLater(child);
+        if (parent != null) resumeFromVfork(parent);
+    }
+
+    /** complete_vfork_done: the parent may run again; it has not run yet (null: nobody waited). */
+    Task releaseVforkLater(Task child) {
         Task parent = child.vforkParent;
-        if (parent == null) return;
+        if (parent == null) return null;
         child.vforkParent = null;
         if (parent.vforkChild == child) {
             parent.vforkChild = null;
             if (parent.run == Task.VFORK) parent.run = Task.IDLE;
             w.event(parent.name, Event.RESUMED, child.name);
-            w.signal.takePending(parent); // back from vfork, it takes what it was told of in D
-            w.ptrace.takeTrap(parent);
+            return parent;
         }
+        return null;
+    }
+
+    /** The parent runs again: get_signal takes first the trap its tracer asked for (do_jobctl_trap), then what it was told of in D. */
+    void resumeFromVfork(Task parent) {
+        if (parent.exitState != Task.ALIVE) return;
+        w.ptrace.takeTrap(parent);
+        w.signal.takePending(parent);
     }
 }

@@ -43,6 +43,15 @@ final class Signal {
         }
         w.kernelSignalTargets.clear();
         w.kernelSignals.clear();
+        // vfork parents woken meanwhile run only now, with what was sent to them in the same breath
+        while (!resuming.isEmpty()) w.fork.resumeFromVfork(resuming.remove(0));
+    }
+
+    private final java.util.List<Task> resuming = new java.util.ArrayList<>();
+
+    /** A vfork parent whose child's exit woke it: it runs after the exit's signals are sent. */
+    void resumeAfterKernelSignals(Task parent) {
+        resuming.add(parent);
     }
 
 
@@ -108,6 +117,7 @@ final class Signal {
                 taker.sigpending = true;
                 return;
             }
+            if (takesQueue(taker, s, sig)) return;
             takeStop(t, sig);
             return;
         }
@@ -130,7 +140,22 @@ final class Signal {
             taker.sigpending = true;
             return;
         }
+        // a fatal signal that dumps no core kills the group at once (complete_signal's shortcut); one
+        // that dumps core is the taker's to dequeue, after what waits before it
+        if (Signals.dumpsCore(sig) && takesQueue(taker, s, sig)) return;
         w.exit.groupExit(Signals.dumpsCore(sig) ? taker : t, sig);
+    }
+
+    /**
+     * The thread complete_signal woke dequeues from the group's queue in next_signal's order, so a
+     * signal that waited there (for a thread in vfork's D) is taken before the new one.
+     */
+    private boolean takesQueue(Task taker, Sig s, int sig) {
+        if (s.pending == 0) return false;
+        s.pending |= 1L << sig;
+        taker.sigpending = true;
+        takePending(taker);
+        return true;
     }
 
     /** legacy_queue: a signal below SIGRTMIN already pending is not queued again; the second is lost. */
@@ -170,6 +195,13 @@ final class Signal {
         Sig s = t.signal;
         if (s.pending == 0 || t.exitState != Task.ALIVE || t.stopped || t.traceStopped) return;
         int sig = nextSignal(s.pending);
+        if (t.ptracer != null) {
+            // ptrace_signal: a tracee stops for its tracer with the signal (signal-delivery-stop)
+            s.pending &= ~(1L << sig);
+            t.traceStopped = true;
+            t.ptraceCode = sig;
+            return;
+        }
         s.pending &= ~(1L << sig);
         if (isStopSignal(sig)) {
             if (!t.sighand.ignores(sig)) takeStop(t, sig);

@@ -90,7 +90,7 @@ final class Task {
 
     /** INIT_USER: the machine's root user, in whatever namespace (a namespace mapping every uid to itself). */
     boolean initUser() {
-        return uid == 0 && (!inUserNs || mappedUid == World.ALL_UIDS);
+        return kuid == 0; // cred->user is root_user for GLOBAL_ROOT_UID, whatever the namespace calls it
     }
 
     /** ns_capable() in its own user namespace: its root, or the task that made it. */
