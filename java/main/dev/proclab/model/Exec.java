@@ -38,6 +38,12 @@ final class Exec {
         // alloc_bprm → do_open_execat, search_binary_handler: the machine says what this name finds
         // (ENOENT, EACCES, ENOEXEC); a failed exec changes nothing, the process goes on
         if (argv == null || argv.isEmpty() || argv.get(0).isEmpty()) return Errno.ENOENT;
+        // the path walk: a directory that denies search to others asks a task that is not its owner
+        // for CAP_DAC_READ_SEARCH (capable_wrt_inode_uidgid → ns_capable), which marks it if it has
+        // the capability in its own user namespace, though the directory's owner may be unmapped there
+        for (int owner : w.cfg.searchDenied().getOrDefault(argv.get(0), java.util.List.of())) {
+            if (owner != p.kuid && p.nsCapable()) p.flags |= PF_SUPERPRIV;
+        }
         String fails = w.cfg.exec().get(argv.get(0));
         if (fails != null) return Errno.number(fails);
         // de_thread: the other threads die; a non-leader takes over the leader's pid
