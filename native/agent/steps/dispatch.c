@@ -96,6 +96,13 @@ static void settle_named(struct ctx *x, struct node *c)
 	if (ntasks <= 256)
 		for (int i = 0; i < ntasks; i++)
 			settle_rest(tasks[i], dl);
+	/* a task in X (EXIT_DEAD) is on its way out of /proc: release_task is
+	 * under way (an autoreaped child, a reaped zombie) */
+	for (int i = 0; i < ntasks; i++) {
+		struct task *t = tasks[i];
+		if (!t->reaped && t->host_pid > 0)
+			WAIT_UNTIL(proc_state(t->host_pid) != 'X', dl);
+	}
 	/* a process asleep in a blocking wait may have been woken by the step (a
 	 * child ended): let it finish, reap and answer, before another process
 	 * can take the child from it. Not woken, it stays asleep: 1 ms tells */

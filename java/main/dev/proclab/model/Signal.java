@@ -123,11 +123,12 @@ final class Signal {
         }
         if (ignored || isDefaultIgnored(sig)) return;
         if (legacyQueued(s, sig)) return;
-        if (traced(t)) {
-            s.pending |= 1L << sig; // a tracee reports signals to its tracer first
+        Task taker = chooseThread(t);
+        if (traced(t) && (taker == null || taker.ptracer != null)) {
+            // no untraced thread of the group takes it: a tracee reports it to its tracer first
+            s.pending |= 1L << sig;
             return;
         }
-        Task taker = chooseThread(t);
         if (taker == null) {
             // complete_signal: no stopped thread wants_signal() but SIGKILL; it stays pending until SIGCONT
             s.pending |= 1L << sig;
