@@ -102,11 +102,13 @@ final class Signal {
             s.pending &= ~(1L << Signals.SIGCONT);
             if (ignored) return;
             if (legacyQueued(s, sig)) return;
-            if (traced(t)) {
+            Task taker = chooseThread(t);
+            if (traced(t) && (taker == null || taker.ptracer != null)) {
                 s.pending |= 1L << sig; // a tracee stays in its ptrace stop; it takes the stop once let go
                 return;
             }
-            Task taker = chooseThread(t);
+            // an untraced thread takes it and starts the group stop; a tracee in its ptrace stop stays
+            // in t, and shows T once its tracer lets it go
             if (taker == null) {
                 s.pending |= 1L << sig; // nobody wants it (all stopped): queued, and SIGCONT will flush it
                 return;
