@@ -4,6 +4,7 @@ import static dev.proclab.model.World.*;
 
 import dev.proclab.kernel.CloneFlags;
 import dev.proclab.kernel.Errno;
+import dev.proclab.kernel.Event;
 import dev.proclab.kernel.Iteration;
 import dev.proclab.kernel.Signals;
 import dev.proclab.kernel.Step;
@@ -92,6 +93,7 @@ final class Steps {
                 continue;
             }
             if (t.run == Task.VFORK) throw StepError.blocked(name + " is blocked in vfork (D) until its child execs or exits");
+            if (t.run == Task.EXEC) throw StepError.blocked(name + " is blocked in execve() (D): de_thread waits until the tracer of its traced zombie thread releases it");
             if (t.run == Task.BLOCK) throw StepError.blocked(name + " is blocked in pause() until a signal it catches");
             if (t.run == Task.WAIT) {
                 long wake = w.exit.programEnds(t);
@@ -120,7 +122,7 @@ final class Steps {
             return 0;
         }
         int err;
-        Task who;
+        Task who, execing = null;
         if (s instanceof Step.Signal sg) {
             who = sg.proc() == null ? null : actor(sg.proc(), false);
             err = w.signal.kill(who, lookup(sg.to()), sg.sig());
@@ -151,6 +153,10 @@ final class Steps {
         } else if (s instanceof Step.Exec e) {
             who = actor(e.proc(), true);
             err = w.exec.exec(who, e.argv());
+            if (err == Exec.BLOCKS) {
+                err = 0; // it waits in de_thread: the exec goes on when its traced zombie threads are released
+                execing = who;
+            }
             who = w.names.get(e.proc()); // a thread's exec leaves its name with its old tid (de_thread)
         } else if (s instanceof Step.Exit e) {
             who = actor(e.proc(), true);
@@ -168,9 +174,24 @@ final class Steps {
             err = simpleStep(who, s);
         }
         if (who != null) who.errno = err;
-        w.signal.flushKernelSignals();
-        if (!w.waiters.isEmpty()) w.exit.recheckWaiters();
+        settle(execing);
+        if (execing != null && execing.run == Task.EXEC) {
+            w.event(execing.name, Event.BLOCKS, execing.name + " blocks in execve(): de_thread waits for its traced zombie thread"
+                    + " to be released (its tracer's wait, or its tracer's exit); the exec goes on then");
+        }
         return err;
+    }
+
+    /**
+     * What a step set going settles: signals the kernel sent are delivered, woken waiters return,
+     * execs whose traced zombies are released go on, each perhaps enabling another. {@code quiet}:
+     * an exec this step began, whose going on is no news.
+     */
+    void settle(Task quiet) {
+        do {
+            w.signal.flushKernelSignals();
+            if (!w.waiters.isEmpty()) w.exit.recheckWaiters();
+        } while (!w.execBlocked.isEmpty() && w.exec.settle(quiet));
     }
 
     int simpleStep(Task p, Step s) {
