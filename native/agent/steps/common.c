@@ -51,6 +51,9 @@ int usable(struct ctx *x, struct task *t, int vfork_ok)
 {
 	if (t->execd && !t->never && !t->dead)
 		return blocked(x, "%s runs another program since its exec and takes no lab step", t->name);
+	if (t->exec_blocked)
+		return blocked(x, "%s is blocked in execve() (D): de_thread waits until the tracer of its traced "
+				  "zombie thread releases it", t->name);
 	if (t->vfork_child && !vfork_ok)
 		return error(x, "%s is a vfork child: it takes only exit or exec", t->name);
 	return ST_OK;
