@@ -40,7 +40,8 @@ struct task {
 		waiting : 1,  /* in a blocking wait whose answer has not come */
 		in_wait : 1,  /* it said it enters the wait it was sent */
 		exec_blocked : 1, /* its exec waits in de_thread (exec_waits_in_de_thread) */
-		unstarted : 1;    /* its program stopped before it ran (a stop pending at its exec) */
+		unstarted : 1,    /* its program stopped before it ran (a stop pending at its exec) */
+		attaching : 1;    /* its PTRACE_SEIZE waits for an exec's cred_guard_mutex */
 	/* an exec'd program's output: the head goes out as events, the rest is
 	 * counted, and its last bytes are kept for when the pipe closes */
 	uint64_t out_bytes;
@@ -54,6 +55,7 @@ struct task {
 	int err;        /* errno of the last step, 0: null */
 	int has_wait, wait_pid, wait_status, wait_name, wait_opts;
 	int wait_target;               /* the task a blocking wait waits for, -1: any */
+	int attach_target;             /* the task a blocked PTRACE_SEIZE attaches */
 	uint32_t want;  /* seq awaited from this task, 0: none */
 	struct lab_rep rep;
 };
@@ -168,6 +170,9 @@ int at_rest(pid_t host_pid, int64_t quiet_ns);
  * thread of its group to be released (its tracer's wait or exit), and only
  * that lets it go on: asleep in D in execve, and still so a moment later */
 int exec_waits_in_de_thread(pid_t tid);
+/* 1 when the task (host tid) sleeps (S) in the system call nr, and still
+ * does a moment later */
+int asleep_in_syscall(pid_t tid, long nr);
 /* 1 when the task (host tid) is a zombie that its tracer has not let go */
 int traced_zombie(pid_t tid);
 /* 1 when some child of the thread group of host pid may still change state

@@ -63,7 +63,13 @@ static void late_reply(struct task *t, const struct lab_rep *r)
 		return;
 	}
 	t->busy = t->paused = 0;
-	if (r->op == OP_WAIT) {
+	if (r->op == OP_PTRACE && t->attaching) {
+		t->attaching = 0;
+		t->err = r->err > 0 ? r->err : 0;
+		char text[64];
+		snprintf(text, sizeof text, "ptrace(PTRACE_SEIZE) returned %s", r->err ? errno_name(r->err) : "0");
+		event_named("returned", t, "text", text);
+	} else if (r->op == OP_WAIT) {
 		t->waiting = 0;
 		apply_wait(t, r);
 		char text[64];

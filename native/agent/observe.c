@@ -488,6 +488,16 @@ static int dethread_sample(pid_t tid, unsigned long long *work)
 	return s.traced_zombie;
 }
 
+int asleep_in_syscall(pid_t tid, long nr)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/%d/syscall", tid);
+	if (proc_state(tid) != 'S' || read_small(path, buf, sizeof buf) <= 0 || strncmp(buf, "running", 7) == 0 ||
+	    strtol(buf, NULL, 10) != nr)
+		return 0;
+	return at_rest(tid, 2000000) && read_small(path, buf, sizeof buf) > 0 && strtol(buf, NULL, 10) == nr;
+}
+
 int traced_zombie(pid_t tid)
 {
 	char path[64], buf[4096];

@@ -113,6 +113,8 @@ public final class RealKernel implements Kernel {
         if (r.path("blocked").asBoolean()) {
             events.add(new Event(proc, Event.BLOCKS, step instanceof Step.Exec
                     ? proc + " blocks in execve(): de_thread waits for its traced zombie thread to be released; the exec goes on then"
+                    : step instanceof Step.Ptrace
+                    ? proc + " blocks in ptrace(PTRACE_SEIZE): an exec of its target's group holds cred_guard_mutex; the call returns then"
                     : proc + " blocks in waitpid(): the wait returns later"));
         }
         if (r.has("host_pid") && r.has("name")) bind(r);

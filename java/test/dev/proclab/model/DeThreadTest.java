@@ -126,4 +126,59 @@ class DeThreadTest {
         assertEquals("sleep", l.get("p", "comm"));
         assertEquals("ECHILD", l.waitFor("c1", "any", "WNOHANG"));
     }
+
+    @Test
+    void anAttachWaitsForTheExecsCredGuardMutex() {
+        Lab l = tracedThread();
+        l.fork("main", "c2");
+        l.exec("p", "sleep", "1000");
+        assertNull(l.ptrace("c2", "p"));
+        assertTrue(has(l, Event.BLOCKS));
+        assertEquals("S", l.state("c2"));
+        assertEquals("ptrace_attach", l.get("c2", "wchan"));
+        l.waitFor("c1", "t2");
+        assertTrue(has(l, Event.RETURNED));
+        assertEquals("t", l.state("p"), "the program is attached, and stops for PTRACE_INTERRUPT");
+        assertNull(l.get("c2", "errno"));
+    }
+
+    @Test
+    void theTracerThatAttachesDeadlocksUntilItIsKilled() {
+        Lab l = tracedThread();
+        l.exec("p", "sleep", "1000");
+        l.ptrace("c1", "p");
+        l.waitFor("c1", "t2");
+        assertTrue(has(l, Event.BLOCKED), "c1 sleeps in the attach and cannot wait");
+        l.signal(null, "c1", "SIGKILL");
+        assertEquals("sleep", l.get("p", "comm"), "exit_ptrace released the zombie thread");
+    }
+
+    @Test
+    void aKilledExecMayBeAttachedBeforeItExits() {
+        Lab l = tracedThread();
+        l.fork("main", "c3");
+        l.exec("p", "sleep", "1000");
+        l.ptrace("c3", "p");
+        l.signal(null, "p", "SIGKILL");
+        assertEquals("EPERM", l.get("c3", "errno"), "the model's first way: the exit comes first");
+        assertTrue(l.k.choiceNames().contains("who goes first when an exec waiting in de_thread is killed"));
+        ModelKernel other = l.k.replay(List.of(1));
+        Lab m = new Lab(other);
+        m.fork("main", "p");
+        m.clone("p", "t2", CloneTest.THREAD, null);
+        m.fork("main", "c1");
+        m.ptrace("c1", "t2");
+        m.fork("main", "c3");
+        m.exec("p", "sleep", "1000");
+        m.ptrace("c3", "p");
+        m.signal(null, "p", "SIGKILL");
+        assertNull(m.get("c3", "errno"), "the other way: attached while it still lived");
+        m.waitFor("c1", "t2");
+        m.waitFor("main", "p", "WNOHANG");
+        assertEquals(0L, m.waitOf("main").get("pid"), "its zombie is its tracer's first");
+        m.waitFor("c3", "p");
+        assertEquals(9L, m.status("c3"));
+        m.waitFor("main", "p");
+        assertEquals(9L, m.status("main"));
+    }
 }
