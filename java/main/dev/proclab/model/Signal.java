@@ -123,9 +123,11 @@ final class Signal {
             s.pending |= 1L << sig;
             return;
         }
-        if (Signals.dumpsCore(sig) && (taker.run == Task.VFORK || taker.run == Task.EXEC)) {
+        if ((Signals.dumpsCore(sig) || t.ptracer != null) && (taker.run == Task.VFORK || taker.run == Task.EXEC)) {
             // a core dump is the taking thread's own work (get_signal); complete_signal's shortcut that
-            // kills the whole group at once is only for signals that dump no core
+            // kills the whole group at once is only for signals that dump no core, sent to a task that
+            // is not traced (kill of a traced zombie thread's tid: the signal is the group's, but no
+            // shortcut): a thread asleep where only that shortcut's SIGKILL wakes it takes it later
             s.pending |= 1L << sig;
             taker.sigpending = true;
             return;

@@ -181,4 +181,17 @@ class DeThreadTest {
         m.waitFor("main", "p");
         assertEquals(9L, m.status("main"));
     }
+
+    @Test
+    void aSignalToTheTracedZombiesTidWaitsForTheExec() {
+        Lab l = tracedThread();
+        l.exec("p", "sleep", "1000");
+        assertNull(l.signal("main", "t2", "SIGTERM"));
+        assertEquals("D", l.state("p"), "complete_signal's shortcut needs an untraced target");
+        l.waitFor("c1", "t2");
+        assertEquals(0L, l.status("c1"));
+        assertEquals("Z", l.state("p"));
+        l.waitFor("main", "p");
+        assertEquals(15L, l.status("main"), "the new program took it");
+    }
 }
