@@ -106,11 +106,16 @@ static void settle_named(struct ctx *x, struct node *c)
 	/* a process asleep in a blocking wait may have been woken by the step (a
 	 * child ended): let it finish, reap and answer, before another process
 	 * can take the child from it. Not woken, it stays asleep: 1 ms tells */
-	for (int i = 0; i < ntasks; i++) {
-		struct task *t = tasks[i];
-		if (t->waiting && !t->reaped && !t->dead && t->host_pid > 0)
-			WAIT_UNTIL(!t->waiting || at_rest(t->host_pid, 1000000), dl);
-	}
+	/* and an exec that waited in de_thread goes on once the step released
+	 * the traced zombie it waited for: its program may end a wait in turn,
+	 * and an attach that waited for the exec returns */
+	do {
+		for (int i = 0; i < ntasks; i++) {
+			struct task *t = tasks[i];
+			if (t->waiting && !t->reaped && !t->dead && t->host_pid > 0)
+				WAIT_UNTIL(!t->waiting || at_rest(t->host_pid, 1000000), dl);
+		}
+	} while (settle_execs() | settle_attachers());
 }
 
 int step_run(struct ctx *x, struct node *c)

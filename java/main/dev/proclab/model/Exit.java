@@ -23,6 +23,9 @@ final class Exit {
     /** do_exit for one task (SYS_exit); {@code code} is already the wait status (exit code << 8, or the signal). */
     void doExit(Task t, int code) {
         if (t.exitState != Task.ALIVE) return;
+        // killed while its exec waits in de_thread: free_bprm lets go of cred_guard_mutex before
+        // do_exit, and a PTRACE_SEIZE waiting for it may attach the dying task first
+        if (t.run == Task.EXEC) w.ptrace.attachDying(t);
         // exit_signals; coredump_task_exit (PF_POSTCOREDUMP, dumping or not); do_exit's PF_NOFREEZE
         t.flags |= PF_EXITING | PF_POSTCOREDUMP | PF_NOFREEZE;
         w.trace.event(t, "sched_process_exit", null, null);

@@ -21,6 +21,7 @@ final class Sig {
     boolean stopNotify;      // a stop not yet reported to WUNTRACED
     boolean contNotify;      // a continue not yet reported to WCONTINUED
     long pending;            // fatal signals pending while stopped
+    Task groupExecTask;      // group_exec_task: the thread whose exec (de_thread) waits for the others to be released
     long minfltDead;
     long obj;                // its slab object while tracing (Trace), else 0         // sig->min_flt: faults of released threads
 }

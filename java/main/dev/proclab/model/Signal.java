@@ -4,7 +4,6 @@ import static dev.proclab.model.World.*;
 
 import dev.proclab.kernel.Errno;
 import dev.proclab.kernel.Signals;
-import dev.proclab.kernel.WaitStatus;
 
 /**
  * kernel/signal.c: kill → send_signal_locked (prepare_signal, complete_signal, sig_task_ignored), group
@@ -113,8 +112,9 @@ final class Signal {
                 s.pending |= 1L << sig; // nobody wants it (all stopped): queued, and SIGCONT will flush it
                 return;
             }
-            if (taker.run == Task.VFORK) {
-                // the chosen thread sleeps where only a fatal signal wakes it; the others never hear of it
+            if (taker.run == Task.VFORK || taker.run == Task.EXEC) {
+                // the chosen thread sleeps where only a fatal signal wakes it (vfork, de_thread: both
+                // TASK_KILLABLE); the others never hear of it
                 s.pending |= 1L << sig;
                 taker.sigpending = true;
                 return;
@@ -136,9 +136,11 @@ final class Signal {
             s.pending |= 1L << sig;
             return;
         }
-        if (Signals.dumpsCore(sig) && taker.run == Task.VFORK) {
+        if ((Signals.dumpsCore(sig) || t.ptracer != null) && (taker.run == Task.VFORK || taker.run == Task.EXEC)) {
             // a core dump is the taking thread's own work (get_signal); complete_signal's shortcut that
-            // kills the whole group at once is only for signals that dump no core
+            // kills the whole group at once is only for signals that dump no core, sent to a task that
+            // is not traced (kill of a traced zombie thread's tid: the signal is the group's, but no
+            // shortcut): a thread asleep where only that shortcut's SIGKILL wakes it takes it later
             s.pending |= 1L << sig;
             taker.sigpending = true;
             return;
@@ -226,9 +228,10 @@ final class Signal {
         return Long.numberOfTrailingZeros(sync != 0 ? sync : pending);
     }
 
+    /** A live thread of t's group is traced (a traced zombie, left by de_thread, takes no signal). */
     boolean traced(Task t) {
         if (w.tracedCount == 0) return false;
-        for (Task u = t.groupLeader; u != null; u = u.nextThread) if (u.ptracer != null) return true;
+        for (Task u = t.groupLeader; u != null; u = u.nextThread) if (u.ptracer != null && u.exitState == Task.ALIVE) return true;
         return false;
     }
 
@@ -260,7 +263,7 @@ final class Signal {
         s.contNotify = true; // SIGNAL_CLD_CONTINUED
         for (Task u = t.groupLeader; u != null; u = u.nextThread) {
             u.stopped = false;
-            if (u.run == Task.PROG_SLEEP && u.busyUntil <= w.clock) w.exit.doExit(u, WaitStatus.exited(0));
+            if (u.run == Task.PROG_SLEEP && u.busyUntil <= w.clock) w.exit.doExit(u, u.progStatus);
             else if ((u.run == Task.HOLD || u.run == Task.SPIN) && u.busyUntil <= w.clock) u.run = Task.IDLE;
         }
         if (s.pending != 0 && s.live > 0) {

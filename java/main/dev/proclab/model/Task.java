@@ -7,7 +7,9 @@ package dev.proclab.model;
  */
 final class Task {
     // run modes: what the task is doing when not stopped and not exited
-    static final byte IDLE = 0, HOLD = 1, BLOCK = 2, SPIN = 3, WAIT = 4, VFORK = 5, PROG_SLEEP = 6, RUNNING = 7, KIDLE = 8;
+    static final byte IDLE = 0, HOLD = 1, BLOCK = 2, SPIN = 3, WAIT = 4, VFORK = 5, PROG_SLEEP = 6, RUNNING = 7, KIDLE = 8,
+            EXEC = 9, // in execve, de_thread waiting for the group's other threads to be released (D)
+            ATTACH = 10; // in ptrace(PTRACE_SEIZE), waiting for the target's cred_guard_mutex (an exec holds it)
     static final byte ALIVE = 0, ZOMBIE = 1, DEAD = 2;
 
     String name;
@@ -39,6 +41,9 @@ final class Task {
     int parentExecId;      // the parent's self_exec_id when this task was forked (parent_exec_id)
     int errno;             // of the last step
     long busyUntil;        // model clock (us) when HOLD/SPIN/PROG_SLEEP ends
+    int progStatus;        // the wait status a PROG_SLEEP program ends with (exit 0 for sleep)
+    java.util.List<String> execArgv; // the argv of an exec blocked in de_thread (run EXEC)
+    Task attachTarget;     // the task a blocked PTRACE_SEIZE waits to attach (run ATTACH)
     long minflt;
     /** struct pid users: PID, plus each task using this pid as its pgid or sid (free_pid when 0). */
     int pidRefs;
