@@ -133,7 +133,9 @@ final class Ptrace {
     void trapStop(Task t) {
         t.trapPending = false;
         t.traceStopped = true;
-        t.ptraceCode = Signals.SIGTRAP | PTRACE_EVENT_STOP << 8;
+        // do_jobctl_trap: a seized task of a stopped group reports the group's stop signal, else SIGTRAP
+        int sig = t.signal.stopSig != 0 ? t.signal.stopSig : Signals.SIGTRAP;
+        t.ptraceCode = sig | PTRACE_EVENT_STOP << 8;
     }
 
     /** A task back from vfork reaches the trap stop its tracer asked for meanwhile. */

@@ -63,7 +63,8 @@ final class Signal {
             if (!Pid.visible(target, sender.ns)) return Errno.ESRCH;
             // kill_ok_by_cred, else CAP_KILL
             // (kernel uids: a process in a user namespace of its own is still its maker's uid)
-            if (sender.kuid != target.kuid && sender.kuid != target.ksuid && sender.ksuid != target.kuid && sender.ksuid != target.ksuid) {
+            // check_kill_permission: a thread may always signal its own group
+            if (sender.signal != target.signal && sender.kuid != target.kuid && sender.kuid != target.ksuid && sender.ksuid != target.kuid && sender.ksuid != target.ksuid) {
                 // ns_capable(the target's user namespace, CAP_KILL)
                 if (!UserNs.capable(sender, target.userNs)) return Errno.EPERM;
                 sender.flags |= PF_SUPERPRIV;
