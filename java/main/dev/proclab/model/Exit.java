@@ -338,8 +338,17 @@ final class Exit {
             // ptrace_do_wait: the tasks this thread traces
             for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) {
                 for (Task u = p; u != null; u = u.nextThread) {
-                    if (u.ptracer != th || u.realParent.signal == waiter.signal) continue;
+                    if (u.ptracer != th) continue;
                     if (!any && u != target) continue;
+                    if (u.realParent.signal == waiter.signal) {
+                        // an own child was considered above, unless eligible_child passed it over as a
+                        // clone child: traced by us, it is eligible here whatever its exit signal
+                        boolean clone = u.exitSignal != Signals.SIGCHLD;
+                        if (!(clone != ((opts & WCLONE) != 0) && (opts & WALL) == 0)) continue;
+                        eligible = true;
+                        if (considerTask(waiter, u, opts)) return 0;
+                        continue;
+                    }
                     eligible = true;
                     if (u.exitState == Task.ZOMBIE) {
                         if (u.isLeader() && u.signal.nrThreads > 1) continue; // delay_group_leader
