@@ -48,6 +48,15 @@ final class Exit {
         // mm_release → complete_vfork_done: the parent wakes, but the child runs on to exit_notify in
         // the same breath, before the parent has been scheduled: the exit signal reaches it first
         Task vforkParent = w.fork.releaseVforkLater(t);
+        // a race the kernel may lose: the parent, woken on another CPU, may take what waited for it
+        // before the exit signal comes (it matters only if both are there)
+        if (vforkParent != null && vforkParent.signal.pending != 0 && t.isLeader() && t.exitSignal > 0
+                && t.exitSignal != Signals.SIGCHLD && !vforkParent.sighand.ignores(t.exitSignal)
+                && w.choose("whether the vfork parent runs before its child's exit signal comes",
+                        List.of("the exit signal first", "the parent first")) == 1) {
+            w.fork.resumeFromVfork(vforkParent);
+            vforkParent = null;
+        }
         if (t.files != null && --t.files.count == 0) {
             w.slab[C_FILES]--;
             w.trace.free(Trace.FILES, t.files.obj);
@@ -340,7 +349,8 @@ final class Exit {
                 for (Task u = p; u != null; u = u.nextThread) {
                     if (u.ptracer != th) continue;
                     if (!any && u != target) continue;
-                    if (u.realParent.signal == waiter.signal) {
+                    // (a thread is nobody's child: only a group's leader is on its parent's list)
+                    if (u.realParent.signal == waiter.signal && u.isLeader()) {
                         // an own child was considered above, unless eligible_child passed it over as a
                         // clone child: traced by us, it is eligible here whatever its exit signal
                         boolean clone = u.exitSignal != Signals.SIGCHLD;

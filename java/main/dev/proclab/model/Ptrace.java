@@ -39,8 +39,6 @@ final class Ptrace {
 
     /** ptrace_attach holding cred_guard_mutex: the checks under it, the link, then PTRACE_INTERRUPT. */
     private int attach(Task tracer, Task target) {
-        if (target.exitState != Task.ALIVE) return Errno.EPERM;
-        if (target.ptracer != null) return Errno.EPERM;
         // __ptrace_may_access: same uids and a dumpable mm, else CAP_SYS_PTRACE
         boolean needCap = tracer.kuid != target.kuid || tracer.kuid != target.ksuid
                 || target.mm != null && !target.mm.dumpable;
@@ -59,6 +57,9 @@ final class Ptrace {
             if (!UserNs.capable(tracer, target.userNs)) return Errno.EPERM;
             tracer.flags |= PF_SUPERPRIV;
         }
+        // under tasklist_lock, after the permission checks (which may have marked the tracer)
+        if (target.exitState != Task.ALIVE) return Errno.EPERM;
+        if (target.ptracer != null) return Errno.EPERM;
         target.ptracer = tracer;
         tracer.tracees++;
         w.tracedCount++;

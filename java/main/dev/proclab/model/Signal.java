@@ -66,8 +66,9 @@ final class Signal {
             // check_kill_permission: a thread may always signal its own group
             if (sender.signal != target.signal && sender.kuid != target.kuid && sender.kuid != target.ksuid && sender.ksuid != target.kuid && sender.ksuid != target.ksuid) {
                 // ns_capable(the target's user namespace, CAP_KILL)
-                if (!UserNs.capable(sender, target.userNs)) return Errno.EPERM;
-                sender.flags |= PF_SUPERPRIV;
+                if (UserNs.capable(sender, target.userNs)) sender.flags |= PF_SUPERPRIV;
+                // check_kill_permission: SIGCONT may go to any process of the sender's session
+                else if (!(sig == Signals.SIGCONT && target.groupLeader.session == sender.groupLeader.session)) return Errno.EPERM;
             }
         }
         if (sig == 0) return 0;
