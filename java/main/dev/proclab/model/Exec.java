@@ -47,6 +47,11 @@ final class Exec {
         }
         String fails = w.cfg.exec().get(argv.get(0));
         if (fails != null) return Errno.number(fails);
+        // exit_signals → retarget_shared_pending: a killed thread that complete_signal had chosen for a
+        // signal of the group's queue hands it on to the exec'ing thread, which takes it in user mode
+        for (Task u = p.groupLeader; u != null; u = u.nextThread) {
+            if (u != p && u.alive() && u.sigpending && p.signal.pending != 0) p.sigpending = true;
+        }
         // de_thread: the other threads die; a traced one stays a zombie until its tracer lets it go,
         // and until then the exec waits (D); a non-leader then takes over the leader's pid
         if (!deThread(p)) {
@@ -106,10 +111,8 @@ final class Exec {
         // back in user mode it first takes what was sent while it waited in D (a stop, a signal that
         // dumps core: complete_signal wakes a TASK_KILLABLE sleeper only for SIGKILL's shortcut), then
         // the program runs (a stopped one when it is continued)
-        if (waited) {
-            p.sigpending |= p.signal.pending != 0;
-            w.signal.takePending(p);
-        }
+        if (waited) p.sigpending |= p.signal.pending != 0;
+        if (p.sigpending) w.signal.takePending(p);
         if (p.exitState == Task.ALIVE) w.programs.runProgram(p, base, argv);
     }
 
@@ -252,6 +255,9 @@ final class Exec {
                 else if (u.session == p) u.session = leader;
                 // a blocked waitpid(pid) waits for the pid, which the process keeps
                 if (u.waitTarget == leader) u.waitTarget = p;
+                // a wait's answer was a pid: it names whoever holds that number now
+                if (u.waitTask == leader) u.waitTask = p;
+                else if (u.waitTask == p) u.waitTask = leader;
             }
         }
     }

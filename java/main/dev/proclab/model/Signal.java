@@ -42,8 +42,16 @@ final class Signal {
         }
         w.kernelSignalTargets.clear();
         w.kernelSignals.clear();
-        // vfork parents woken meanwhile run only now, with what was sent to them in the same breath
+    }
+
+    /**
+     * Vfork parents woken meanwhile run only now, with what was sent to them in the same breath, and
+     * after a parent woken in its wait by the same exit has taken its child. Whether any ran.
+     */
+    boolean resumeWoken() {
+        boolean any = !resuming.isEmpty();
         while (!resuming.isEmpty()) w.fork.resumeFromVfork(resuming.remove(0));
+        return any;
     }
 
     private final java.util.List<Task> resuming = new java.util.ArrayList<>();

@@ -207,7 +207,8 @@ final class Steps {
         do {
             w.signal.flushKernelSignals();
             if (!w.waiters.isEmpty()) w.exit.recheckWaiters();
-            again = !w.execBlocked.isEmpty() && w.exec.settle(quiet);
+            again = w.signal.resumeWoken();
+            again |= !w.execBlocked.isEmpty() && w.exec.settle(quiet);
             again |= !w.attachers.isEmpty() && w.ptrace.settle(quiet);
         } while (again);
     }
