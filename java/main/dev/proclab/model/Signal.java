@@ -4,6 +4,7 @@ import static dev.proclab.model.World.*;
 
 import dev.proclab.kernel.Errno;
 import dev.proclab.kernel.Signals;
+import java.util.List;
 
 /**
  * kernel/signal.c: kill → send_signal_locked (prepare_signal, complete_signal, sig_task_ignored), group
@@ -102,7 +103,17 @@ final class Signal {
             return;
         }
         // sig_task_ignored: an unkillable init takes only SIGKILL/SIGSTOP, and only from an ancestor namespace
-        if (s.unkillable && !ignored && !(force && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP))) return;
+        if (s.unkillable && !ignored && !(force && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP))) {
+            // sig_ignored spares a traced target (its tracer may want to see it), SIGKILL excepted;
+            // then get_signal of an unkillable group drops all but SIGKILL and SIGSTOP, unless the
+            // taking thread is traced and reports it first
+            if (t.ptracer == null || sig == Signals.SIGKILL) return;
+            if (sig != Signals.SIGSTOP) {
+                Task taker = chooseThread(t);
+                if (taker == null || taker.ptracer != null) s.pending |= 1L << sig;
+                return;
+            }
+        }
         if (sig == Signals.SIGKILL) {
             w.exit.groupExit(t, Signals.SIGKILL);
             return;
@@ -279,7 +290,21 @@ final class Signal {
         if (s.pending != 0 && s.live > 0) {
             int sig = nextSignal(s.pending);
             s.pending = 0;
-            w.exit.groupExit(t, sig);
+            Task taker = t;
+            if (Signals.dumpsCore(sig)) {
+                // every woken thread goes back to get_signal: whichever runs first dequeues it, and
+                // dumps the core (PF_DUMPCORE is its own)
+                List<Task> live = new java.util.ArrayList<>();
+                for (Task u = t.groupLeader; u != null; u = u.nextThread) if (u.alive() && !u.traceStopped && u.run != Task.VFORK) live.add(u);
+                if (live.size() > 1) {
+                    List<String> ways = new java.util.ArrayList<>();
+                    for (Task u : live) ways.add((u.name != null ? u.name : "a thread") + " takes it");
+                    taker = live.get(w.choose("which woken thread takes the signal that waited for SIGCONT", ways));
+                } else if (live.size() == 1) {
+                    taker = live.get(0);
+                }
+            }
+            w.exit.groupExit(taker, sig);
         }
     }
 }
