@@ -30,6 +30,16 @@ final class Fork {
         // kernel_clone (legacy clone): CLONE_PIDFD and CLONE_PARENT_SETTID share one pointer
         if ((cf & CloneFlags.PIDFD) != 0 && (cf & CloneFlags.PARENT_SETTID) != 0) return Errno.EINVAL;
         boolean thread = (cf & CloneFlags.THREAD) != 0;
+        // the top of copy_process, right after the flag checks (before any limit): recalc_sigpending +
+        // task_sigpending: a signal that waits in the group's queue (the thread it was meant for
+        // sleeps in vfork's D, or a tracer holds the group) is taken by the forking
+        // thread instead: -ERESTARTNOINTR, and the fork is made again only after the signal's effect
+        // (a stop: after SIGCONT; a fatal one: never). Such a step would hold the lab: it is refused.
+        if (!trusted && cur.signal.pending != 0) {
+            throw StepError.wouldBlock((cur.name != null ? cur.name : "the process") + " would take the pending "
+                    + dev.proclab.kernel.Signals.name(Signal.nextSignal(cur.signal.pending)) + " of its thread group instead of forking (copy_process: recalc_sigpending)");
+        }
+
         // copy_creds → create_user_ns: the creator's uid must be mapped in its own user namespace
         // (kuid_has_mapping), so a namespace whose map was never written makes no child namespace
         if ((cf & CloneFlags.NEWUSER) != 0 && cur.inUserNs && cur.mappedUid == -1) return Errno.EPERM;
@@ -69,16 +79,6 @@ final class Fork {
             for (PidNs m = ns; m != null; m = m.parent) m.free(nr[m.level]);
             return Errno.EAGAIN;
         }
-        // recalc_sigpending + signal_pending: a signal that waits in the group's queue (the thread it
-        // was meant for sleeps in vfork's D, or a tracer holds the group) is taken by the forking
-        // thread instead: -ERESTARTNOINTR, and the fork is made again only after the signal's effect
-        // (a stop: after SIGCONT; a fatal one: never). Such a step would hold the lab: it is refused.
-        if (!trusted && cur.signal.pending != 0) {
-            for (PidNs m = ns; m != null; m = m.parent) m.free(nr[m.level]);
-            throw StepError.wouldBlock((cur.name != null ? cur.name : "the process") + " would take the pending "
-                    + dev.proclab.kernel.Signals.name(Signal.nextSignal(cur.signal.pending)) + " of its thread group instead of forking (copy_process: recalc_sigpending)");
-        }
-
         Task c = new Task();
         c.comm = cur.comm;
         // dup_task_struct copies flags; copy_process clears these and marks PF_FORKNOEXEC
