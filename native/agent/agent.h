@@ -38,7 +38,10 @@ struct task {
 		never : 1,    /* the step that was to create it failed: a name without a process */
 		paused : 1,   /* busy in pause(): only a signal ends it */
 		waiting : 1,  /* in a blocking wait whose answer has not come */
-		in_wait : 1;  /* it said it enters the wait it was sent */
+		in_wait : 1,  /* it said it enters the wait it was sent */
+		exec_blocked : 1, /* its exec waits in de_thread (exec_waits_in_de_thread) */
+		unstarted : 1,    /* its program stopped before it ran (a stop pending at its exec) */
+		attaching : 1;    /* its PTRACE_SEIZE waits for an exec's cred_guard_mutex */
 	/* an exec'd program's output: the head goes out as events, the rest is
 	 * counted, and its last bytes are kept for when the pipe closes */
 	uint64_t out_bytes;
@@ -52,6 +55,7 @@ struct task {
 	int err;        /* errno of the last step, 0: null */
 	int has_wait, wait_pid, wait_status, wait_name, wait_opts;
 	int wait_target;               /* the task a blocking wait waits for, -1: any */
+	int attach_target;             /* the task a blocked PTRACE_SEIZE attaches */
 	uint32_t want;  /* seq awaited from this task, 0: none */
 	struct lab_rep rep;
 };
@@ -162,6 +166,15 @@ int signal_settled(pid_t leader, int sig);
 /* 1 when the process is at rest: gone, a zombie, or asleep or stopped and
  * not scheduled for a while (its context switches did not move) */
 int at_rest(pid_t host_pid, int64_t quiet_ns);
+/* 1 when the task (host tid) waits in execve's de_thread for a traced zombie
+ * thread of its group to be released (its tracer's wait or exit), and only
+ * that lets it go on: asleep in D in execve, and still so a moment later */
+int exec_waits_in_de_thread(pid_t tid);
+/* 1 when the task (host tid) sleeps (S) in the system call nr, and still
+ * does a moment later */
+int asleep_in_syscall(pid_t tid, long nr);
+/* 1 when the task (host tid) is a zombie that its tracer has not let go */
+int traced_zombie(pid_t tid);
 /* 1 when some child of the thread group of host pid may still change state
  * by itself: it runs, or it is a program (not a lab process at rest) */
 /* whether what p's blocking wait waits for (its target, or any child) may

@@ -63,7 +63,13 @@ static void late_reply(struct task *t, const struct lab_rep *r)
 		return;
 	}
 	t->busy = t->paused = 0;
-	if (r->op == OP_WAIT) {
+	if (r->op == OP_PTRACE && t->attaching) {
+		t->attaching = 0;
+		t->err = r->err > 0 ? r->err : 0;
+		char text[64];
+		snprintf(text, sizeof text, "ptrace(PTRACE_SEIZE) returned %s", r->err ? errno_name(r->err) : "0");
+		event_named("returned", t, "text", text);
+	} else if (r->op == OP_WAIT) {
 		t->waiting = 0;
 		apply_wait(t, r);
 		char text[64];
@@ -238,9 +244,10 @@ static void on_pidfd(struct task *t)
 	t->dead = 1;
 	/* A thread is gone for good once its pidfd says so: nobody waits for
 	 * it, and its tid may be reused. Keeping the pidfd would hold one fd
-	 * per ended thread for the whole lab, and make end_lab() kill() that
-	 * tid, which by then may be another process. */
-	if (t->thread)
+	 * per ended thread for the whole lab. But a traced thread stays a
+	 * zombie until its tracer waits for it (de_thread kills one so), and
+	 * the tracer's wait names it by this pidfd: kept until it is reaped. */
+	if (t->thread && !traced_zombie(t->host_pid))
 		close_fd(&t->pidfd);
 	if (!t->expect_end && !quitting)
 		event_named("exited", t, NULL, NULL);

@@ -445,6 +445,79 @@ int at_rest(pid_t host_pid, int64_t quiet_ns)
 	return s2 == s1 && w2 == w1;
 }
 
+/* ---------- an exec waiting in de_thread ---------- */
+
+struct dethread_scan {
+	pid_t self, tgid;
+	int traced_zombie;
+};
+
+/* a thread that de_thread still counts: not the exec'ing one, not the
+ * leader (a non-leader's exec only needs it to be a zombie), a zombie that
+ * stays until its tracer lets it go */
+static void scan_dethread(pid_t tid, const char *st, void *arg)
+{
+	struct dethread_scan *s = arg;
+	if (tid == s->self || tid == s->tgid)
+		return;
+	const char *tp = strstr(st, "TracerPid:\t");
+	if (status_state(st) == 'Z' && tp && strtol(tp + 11, NULL, 10) != 0)
+		s->traced_zombie = 1;
+}
+
+/* 1 when tid sleeps in D inside execve (or execveat) while a traced zombie
+ * thread of its group is still there; work: its CPU time and switches */
+static int dethread_sample(pid_t tid, unsigned long long *work)
+{
+	int state;
+	if (rest_sample(tid, &state, work) < 0 || state != 'D')
+		return 0;
+	char path[64], buf[4096];
+	snprintf(path, sizeof path, "/proc/%d/syscall", tid);
+	if (read_small(path, buf, sizeof buf) > 0 && strncmp(buf, "running", 7) != 0) {
+		long nr = strtol(buf, NULL, 10);
+		if (nr != SYS_execve && nr != SYS_execveat)
+			return 0;
+	}
+	snprintf(path, sizeof path, "/proc/%d/status", tid);
+	if (read_small(path, buf, sizeof buf) <= 0)
+		return 0;
+	const char *tg = strstr(buf, "Tgid:\t");
+	struct dethread_scan s = {tid, tg ? (pid_t)strtol(tg + 6, NULL, 10) : tid, 0};
+	for_each_thread(s.tgid, scan_dethread, &s);
+	return s.traced_zombie;
+}
+
+int asleep_in_syscall(pid_t tid, long nr)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof path, "/proc/%d/syscall", tid);
+	if (proc_state(tid) != 'S' || read_small(path, buf, sizeof buf) <= 0 || strncmp(buf, "running", 7) == 0 ||
+	    strtol(buf, NULL, 10) != nr)
+		return 0;
+	return at_rest(tid, 2000000) && read_small(path, buf, sizeof buf) > 0 && strtol(buf, NULL, 10) == nr;
+}
+
+int traced_zombie(pid_t tid)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof path, "/proc/%d/status", tid);
+	if (read_small(path, buf, sizeof buf) <= 0)
+		return 0;
+	const char *tp = strstr(buf, "TracerPid:\t");
+	return status_state(buf) == 'Z' && tp && strtol(tp + 11, NULL, 10) != 0;
+}
+
+int exec_waits_in_de_thread(pid_t tid)
+{
+	unsigned long long w1, w2;
+	if (tid <= 0 || !dethread_sample(tid, &w1))
+		return 0;
+	struct timespec ts = {0, 5000000};
+	nanosleep(&ts, NULL);
+	return dethread_sample(tid, &w2) && w1 == w2;
+}
+
 struct child_scan {
 	pid_t leader;
 	int may_change;

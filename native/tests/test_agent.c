@@ -638,6 +638,34 @@ TEST(exec_output_and_errno)
 	EXPECT_EQ(agent_close(a), 0);
 }
 
+/* an exec that waits in de_thread for a traced zombie thread answers
+ * "blocked" (it does not hang the step), takes no step, and goes on when the
+ * tracer waits for the zombie: an "execd" event, then the program runs */
+TEST(exec_waits_in_de_thread)
+{
+	struct agent *a = calloc(1, sizeof *a);
+	ASSERT_EQ(agent_start(a), 0);
+	ASSERT_TRUE(ok(cmd(a, "start")));
+	ASSERT_TRUE(ok(cmd(a, "fork main p")));
+	ASSERT_TRUE(ok(cmd(a, "clone p t2 CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD -")));
+	ASSERT_TRUE(ok(cmd(a, "fork main c1")));
+	ASSERT_TRUE(ok(cmd(a, "ptrace c1 t2")));
+	char *r = cmd(a, "exec p sleep 30");
+	EXPECT_TRUE(ok(r) && strstr(r, "\"blocked\":true") != NULL);
+	r = cmd(a, "observe p");
+	EXPECT_TRUE(strstr(r, "(proclab-agent) D ") != NULL);
+	r = cmd(a, "observe t2");
+	EXPECT_TRUE(strstr(r, "(proclab-agent) Z ") != NULL);
+	r = cmd(a, "set p x 1");
+	EXPECT_TRUE(strstr(r, "\"taken\":false,\"blocked\":true") != NULL);
+	r = cmd(a, "wait c1 t2 0"); /* its trap stop was never reported: the zombie is */
+	EXPECT_EQ(jnum(r, "status"), 0);
+	EXPECT_TRUE(strstr(a->events, "\"event\":\"execd\",\"name\":\"p\"") != NULL);
+	r = cmd(a, "observe p");
+	EXPECT_TRUE(strstr(r, "(sleep) S ") != NULL);
+	EXPECT_EQ(agent_close(a), 0);
+}
+
 TEST(exec_output_event)
 {
 	struct agent *a = calloc(1, sizeof *a);

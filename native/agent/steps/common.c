@@ -51,6 +51,9 @@ int usable(struct ctx *x, struct task *t, int vfork_ok)
 {
 	if (t->execd && !t->never && !t->dead)
 		return blocked(x, "%s runs another program since its exec and takes no lab step", t->name);
+	if (t->exec_blocked)
+		return blocked(x, "%s is blocked in execve() (D): de_thread waits until the tracer of its traced "
+				  "zombie thread releases it", t->name);
 	if (t->vfork_child && !vfork_ok)
 		return error(x, "%s is a vfork child: it takes only exit or exec", t->name);
 	return ST_OK;
@@ -117,6 +120,9 @@ int await_actor(struct ctx *x, struct task *p, int vfork_ok)
 					 tasks[p->vfork_of]->name);
 		if (p->paused)
 			return blocked(x, "%s is blocked in pause() until a signal it catches", p->name);
+		if (p->attaching)
+			return blocked(x, "%s is blocked in ptrace(PTRACE_SEIZE): the exec of %s holds cred_guard_mutex "
+					  "while it waits in de_thread", p->name, tasks[p->attach_target]->name);
 		if (p->waiting && !children_may_change(p))
 			return blocked(x, "%s is blocked in waitpid(), and none of its children will change "
 					    "state by itself", p->name);

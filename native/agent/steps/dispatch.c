@@ -87,6 +87,10 @@ static void settle_named(struct ctx *x, struct node *c)
 		if (!t)
 			continue;
 		settle_rest(t, dl);
+		/* a program the step woke (SIGCONT) runs a moment before it sleeps
+		 * again where it slept; one that keeps running costs this wait once */
+		if (t->execd && !t->reaped && t->host_pid > 0)
+			WAIT_UNTIL(proc_state(t->host_pid) != 'R', dl);
 		if (t->parent >= 0)
 			settle_rest(tasks[t->parent], dl);
 	}
@@ -96,14 +100,26 @@ static void settle_named(struct ctx *x, struct node *c)
 	if (ntasks <= 256)
 		for (int i = 0; i < ntasks; i++)
 			settle_rest(tasks[i], dl);
+	/* a task in X (EXIT_DEAD) is on its way out of /proc: release_task is
+	 * under way (an autoreaped child, a reaped zombie) */
+	for (int i = 0; i < ntasks; i++) {
+		struct task *t = tasks[i];
+		if (!t->reaped && t->host_pid > 0)
+			WAIT_UNTIL(proc_state(t->host_pid) != 'X', dl);
+	}
 	/* a process asleep in a blocking wait may have been woken by the step (a
 	 * child ended): let it finish, reap and answer, before another process
 	 * can take the child from it. Not woken, it stays asleep: 1 ms tells */
-	for (int i = 0; i < ntasks; i++) {
-		struct task *t = tasks[i];
-		if (t->waiting && !t->reaped && !t->dead && t->host_pid > 0)
-			WAIT_UNTIL(!t->waiting || at_rest(t->host_pid, 1000000), dl);
-	}
+	/* and an exec that waited in de_thread goes on once the step released
+	 * the traced zombie it waited for: its program may end a wait in turn,
+	 * and an attach that waited for the exec returns */
+	do {
+		for (int i = 0; i < ntasks; i++) {
+			struct task *t = tasks[i];
+			if (t->waiting && !t->reaped && !t->dead && t->host_pid > 0)
+				WAIT_UNTIL(!t->waiting || at_rest(t->host_pid, 1000000), dl);
+		}
+	} while (settle_execs() | settle_attachers());
 }
 
 int step_run(struct ctx *x, struct node *c)

@@ -2,7 +2,13 @@
  * step returns when the new image has settled: it has ended, or it rests at
  * its first blocking point (asleep, not scheduled for a while), so that an
  * observe right after it sees the program, not its start-up. A failed exec
- * leaves the process as it was, with the kernel's errno. */
+ * leaves the process as it was, with the kernel's errno.
+ *
+ * An exec can wait in de_thread: the other threads of the group are killed,
+ * and a traced one stays a zombie until its tracer waits for it or exits.
+ * The step then answers "blocked" (the exec is past its point of no return:
+ * no errno will come), and the exec goes on after a later step releases the
+ * zombie: settle_execs finds it and says so (an "execd" event). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include "steps.h"
@@ -84,11 +90,21 @@ int step_exec(struct ctx *x, struct node *c)
 	 * parent holds the child's end until it returns from vfork (a stopped
 	 * one, never). The image itself tells: its exe changes only past exec's
 	 * point of no return */
-	if (WAIT_UNTIL(p->got || p->sock < 0 || exe_changed(p), reply_deadline()) < 0) {
+	if (WAIT_UNTIL(p->got || p->sock < 0 || exe_changed(p) || exec_waits_in_de_thread(p->host_pid),
+		       reply_deadline()) < 0) {
 		p->busy = 1;
 		return out_of_budget(x, "while the process exec'd");
 	}
 	p->want = 0;
+	if (!p->got && p->sock >= 0 && !exe_changed(p)) {
+		/* it waits in de_thread for a traced zombie thread: later */
+		p->execing = 0;
+		p->exec_blocked = 1;
+		p->busy = 1;
+		p->err = 0;
+		sb_puts(x->res, ",\"blocked\":true");
+		return ST_OK;
+	}
 	if (p->got) {
 		p->execing = 0;
 		close_fd(&p->outfd);
@@ -99,12 +115,64 @@ int step_exec(struct ctx *x, struct node *c)
 	p->execing = 0;
 	p->err = 0;
 	close_fd(&p->sock);
+	if (p->group != p->idx) {
+		/* de_thread: the image took the leader's pid and, with it, the name
+		 * its parent knows; the leader's command loop is gone */
+		struct task *l = tasks[p->group];
+		l->execd = 1;
+		close_fd(&l->sock);
+	}
 	int64_t dl = deadline_ms(timeout_ms);
 	await_vfork_parent(p, dl);
-	if (WAIT_UNTIL(at_rest(p->host_pid, 10000000), dl) < 0) {
+	/* a thread's image runs under the leader's pid */
+	pid_t image = p->group != p->idx && tasks[p->group]->host_pid > 0 ? tasks[p->group]->host_pid : p->host_pid;
+	if (WAIT_UNTIL(at_rest(image, 10000000), dl) < 0) {
 		if (budget_spent())
 			return out_of_budget(x, "while the program started");
 		unsettled(x, "%s was still running after %d ms", p->name, timeout_ms);
 	}
 	return ST_OK;
+}
+
+/* the program runs: the exec is done, and its image settles as the step's would */
+static void exec_done(struct task *p, int64_t dl)
+{
+	p->execd = 1;
+	p->execing = 0;
+	p->err = 0;
+	close_fd(&p->sock);
+	await_vfork_parent(p, dl);
+	pid_t img = p->host_pid;
+	if (p->group != p->idx && proc_state(img) == 0 && tasks[p->group]->host_pid > 0)
+		img = tasks[p->group]->host_pid; /* a thread's exec: it has the leader's pid now */
+	WAIT_UNTIL(at_rest(img, 10000000), dl);
+	/* a stop sent while it waited is taken before the program runs: it
+	 * starts when SIGCONT comes (the signal step settles it then) */
+	p->unstarted = proc_state(img) == 'T';
+}
+
+/* An exec that waited in de_thread goes on once its traced zombie threads
+ * are released (the tracer waited for them, or exited): to its program, or
+ * to its end if a signal killed it there. Run after every step; 1 when one
+ * went on. */
+int settle_execs(void)
+{
+	int went = 0;
+	for (int i = 0; i < ntasks; i++) {
+		struct task *p = tasks[i];
+		if (!p->exec_blocked || exec_waits_in_de_thread(p->host_pid))
+			continue;
+		int64_t dl = deadline_ms(timeout_ms);
+		if (WAIT_UNTIL(exe_changed(p) || !strchr("RSD", proc_state(p->host_pid) ?: 'X'), dl) < 0)
+			continue; /* still on its way: the next step looks again */
+		p->exec_blocked = 0;
+		p->busy = 0;
+		went = 1;
+		if (exe_changed(p)) {
+			exec_done(p, dl);
+			event_named("execd", p, "text", "its exec went on: the traced zombie thread it waited for is released");
+		}
+		/* else a signal killed it in de_thread: the exec never went on */
+	}
+	return went;
 }

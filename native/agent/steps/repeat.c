@@ -4,11 +4,85 @@
 #include <errno.h>
 #include "steps.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
+
+/* The children of p's thread group as the kernel lists them now: host pid
+ * and the pid p's namespace gives them (the last NSpid), sorted by the latter */
+struct kid_pid {
+	pid_t ns, host;
+	int claimed;
+};
+
+static int by_ns(const void *a, const void *b)
+{
+	pid_t x = ((const struct kid_pid *)a)->ns, y = ((const struct kid_pid *)b)->ns;
+	return (x > y) - (x < y);
+}
+
+static pid_t last_nspid(pid_t host)
+{
+	char path[64];
+	struct sbuf b = {0};
+	pid_t v = 0;
+	snprintf(path, sizeof path, "/proc/%d/status", host);
+	if (read_file(path, &b) == 0 && b.p) {
+		const char *q = strstr(b.p, "\nNSpid:");
+		if (q) {
+			char *e;
+			for (q += 7;; q = e) {
+				long x = strtol(q, &e, 10);
+				if (e == q)
+					break;
+				v = (pid_t)x;
+			}
+		}
+	}
+	free(b.p);
+	return v;
+}
+
+static size_t group_kids(struct task *p, struct kid_pid **out)
+{
+	struct task *l = tasks[p->group]->host_pid > 0 ? tasks[p->group] : p;
+	char path[96];
+	size_t n = 0, cap = 0;
+	*out = NULL;
+	snprintf(path, sizeof path, "/proc/%d/task", l->host_pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		long tid = strtol(e->d_name, NULL, 10);
+		if (tid <= 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%ld/children", l->host_pid, tid);
+		struct sbuf b = {0};
+		if (read_file(path, &b) == 0 && b.p) {
+			char *q = b.p, *end;
+			for (long c; (c = strtol(q, &end, 10)) > 0 || end != q; q = end) {
+				if (end == q)
+					break;
+				if (n == cap) {
+					cap = cap ? cap * 2 : 64;
+					struct kid_pid *r = realloc(*out, cap * sizeof **out);
+					if (!r)
+						break;
+					*out = r;
+				}
+				(*out)[n++] = (struct kid_pid){last_nspid((pid_t)c), (pid_t)c, 0};
+			}
+		}
+		free(b.p);
+	}
+	closedir(d);
+	qsort(*out, n, sizeof **out, by_ns);
+	return n;
+}
 
 /* The repeat fast path: a body of `fork P C ; exit C N` pairs and blocking
  * `wait P C` steps is shipped to P as a script that P runs alone. */
@@ -100,6 +174,25 @@ static int try_fast(struct ctx *x, struct node *c, int64_t iters)
 		p->busy = 1;
 		return out_of_budget(x, "during the repeat");
 	}
+	/* the pids the script reports are p's namespace's: a child still there (a
+	 * zombie) is found among p's children; one that is not was released (an
+	 * autoreaped child): never take its number for a host pid, which may be
+	 * another process's by now, a kernel thread's or the machine's */
+	struct kid_pid *kids;
+	size_t nkids = group_kids(p, &kids);
+	/* a number released and given again in the repeat belongs to the last
+	 * child that got it: claim from the end */
+	pid_t *hostof = calloc(nsrecs ? nsrecs : 1, sizeof *hostof);
+	for (size_t q = nsrecs; hostof && nkids && q-- > 0;) {
+		if (st[q % (size_t)nst].op == SS_WAIT || srecs[q].v <= 0)
+			continue;
+		struct kid_pid key = {srecs[q].v, 0, 0};
+		struct kid_pid *hit = bsearch(&key, kids, nkids, sizeof *kids, by_ns);
+		if (hit && !hit->claimed) {
+			hit->claimed = 1;
+			hostof[q] = hit->host;
+		}
+	}
 	long failed = 0;
 	int last = 0;
 	size_t r = 0;
@@ -123,9 +216,11 @@ static int try_fast(struct ctx *x, struct node *c, int64_t iters)
 					continue;
 				}
 				t->pid = rc->v;
-				t->host_pid = pidns_on ? 0 : rc->v;
+				t->host_pid = hostof ? hostof[r] : 0;
 				t->ended = t->expect_end = 1;
 				hash_insert(t->idx);
+				if (!t->host_pid)
+					mark_reaped(t);
 				note_created(x, t);
 				kid[st[s].k] = t;
 				p->err = 0;
@@ -151,6 +246,8 @@ static int try_fast(struct ctx *x, struct node *c, int64_t iters)
 			}
 		}
 	}
+	free(kids);
+	free(hostof);
 	sb_printf(x->res, ",\"iterations\":%lld,\"failed\":%ld,\"fast\":true", (long long)iters, failed);
 	x->err = last;
 	return ST_OK;

@@ -137,6 +137,9 @@ int cmd_observe(struct ctx *x, struct node *c)
 	for (int i = 2; i < c->argc; i++)
 		if (!valid_var(c->argv[i]))
 			return error(x, "bad region name '%.80s'", c->argv[i]);
+	/* a lab process whose hold has just ended runs a moment on its way back
+	 * to its loop: R there is no state of the lab's (a spin's R is kept) */
+	settle_rest(p, deadline_ms(20));
 	observe_task(p, c->argv + 2, c->argc - 2, x->res);
 	return ST_OK;
 }

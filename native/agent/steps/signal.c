@@ -169,6 +169,17 @@ int step_signal(struct ctx *x, struct node *c)
 			return out_of_budget(x, "while the signal was delivered");
 		unsettled(x, "%s had not finished with %s after %d ms", to->name, c->argv[2], timeout_ms);
 	}
+	/* a program that stopped before it ran starts now: like an exec's, its
+	 * start settles (at its first blocking point) before the answer */
+	for (int i = 0; sig == SIGCONT && i < ntasks; i++) {
+		struct task *t = tasks[i];
+		if (t->unstarted && t->group == to->group && !t->reaped) {
+			pid_t img = proc_state(t->host_pid) ? t->host_pid : leader;
+			WAIT_UNTIL(proc_state(img) != 'T', deadline_ms(timeout_ms));
+			WAIT_UNTIL(at_rest(img, 10000000), deadline_ms(timeout_ms));
+			t->unstarted = proc_state(img) == 'T';
+		}
+	}
 	int st = proc_state(to->host_pid);
 	if (st && st != 'Z' && st != 'X')
 		mark_group(to, was_expected); /* it lives on */

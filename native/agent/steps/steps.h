@@ -57,6 +57,11 @@ int await_actor(struct ctx *x, struct task *p, int vfork_ok);
  * name, which may have ended or never existed */
 int get_target(struct ctx *x, const char *w, struct task **t);
 
+/* exec.c: execs that waited in de_thread and may go on now; 1 when one did */
+int settle_execs(void);
+/* ptrace.c: attaches that waited for such an exec and may go on now; 1 when one did */
+int settle_attachers(void);
+
 /* dispatch.c: runs one command (a step, or a command of the session) */
 int step_run(struct ctx *x, struct node *c);
 

@@ -90,8 +90,12 @@ final class Models {
         if (c.uid() != 0 && (lab.needs(Capability.ROOT) || lab.needs(Capability.SETUID))) c = c.withUid(0);
         if (Posix.isLinux()) {
             Map<String, String> exec = new LinkedHashMap<>();
-            for (var e : lab.execs()) exec.putIfAbsent(e.argv().get(0), ExecLookup.errno(e.argv().get(0)));
-            c = c.withExec(exec);
+            Map<String, java.util.List<Integer>> denied = new LinkedHashMap<>();
+            for (var e : lab.execs()) {
+                exec.putIfAbsent(e.argv().get(0), ExecLookup.errno(e.argv().get(0)));
+                denied.computeIfAbsent(e.argv().get(0), ExecLookup::searchDenied);
+            }
+            c = c.withExec(exec).withSearchDenied(denied);
         }
         if (machine != null && machine.image() != null) {
             Machine.Image im = machine.image();
@@ -130,8 +134,12 @@ final class Models {
         ModelConfig c = config();
         if (Posix.isLinux()) {
             Map<String, String> exec = new LinkedHashMap<>();
-            for (String p : programs) exec.putIfAbsent(p, ExecLookup.errno(p));
-            c = c.withExec(exec);
+            Map<String, java.util.List<Integer>> denied = new LinkedHashMap<>();
+            for (String p : programs) {
+                exec.putIfAbsent(p, ExecLookup.errno(p));
+                denied.computeIfAbsent(p, ExecLookup::searchDenied);
+            }
+            c = c.withExec(exec).withSearchDenied(denied);
         }
         return new ModelKernel(c);
     }

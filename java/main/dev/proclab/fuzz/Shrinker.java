@@ -31,49 +31,56 @@ final class Shrinker {
     Shrunk shrink(String id, Sandbox sandbox, List<Step> steps, String key, Trial.Result original) {
         List<Step> cur = new ArrayList<>(steps);
         Trial.Result last = original;
-        // ddmin over the top-level steps
-        int n = 2;
-        while (cur.size() >= 2 && tries < maxTries) {
-            int chunk = (cur.size() + n - 1) / n;
-            boolean cut = false;
-            for (int start = 0; start < cur.size() && tries < maxTries; start += chunk) {
-                List<Step> without = new ArrayList<>(cur.subList(0, start));
-                without.addAll(cur.subList(Math.min(cur.size(), start + chunk), cur.size()));
+        // each phase can open the way for another (an observe of var.x keeps the step that sets x):
+        // round after round, until a round cuts nothing
+        for (boolean changed = true; changed && tries < maxTries; ) {
+            int before = cur.size();
+            List<Step> was = cur;
+            // observes first: only what shows a finding
+            if (last.result() != null) {
+                List<Step> focused = focus(cur, last);
+                if (!focused.equals(cur)) {
+                    Trial.Result r = holds(id, sandbox, focused, key);
+                    if (r != null) {
+                        cur = focused;
+                        last = r;
+                    }
+                }
+            }
+            // ddmin over the top-level steps
+            int n = 2;
+            while (cur.size() >= 2 && tries < maxTries) {
+                int chunk = (cur.size() + n - 1) / n;
+                boolean cut = false;
+                for (int start = 0; start < cur.size() && tries < maxTries; start += chunk) {
+                    List<Step> without = new ArrayList<>(cur.subList(0, start));
+                    without.addAll(cur.subList(Math.min(cur.size(), start + chunk), cur.size()));
+                    Trial.Result r = holds(id, sandbox, without, key);
+                    if (r != null) {
+                        cur = without;
+                        last = r;
+                        n = Math.max(n - 1, 2);
+                        cut = true;
+                        break;
+                    }
+                }
+                if (!cut) {
+                    if (n >= cur.size()) break;
+                    n = Math.min(n * 2, cur.size());
+                }
+            }
+            // whole processes
+            for (String name : names(cur)) {
+                if (name.equals("main") || tries >= maxTries) continue;
+                List<Step> without = withoutProcess(cur, name);
+                if (without.size() == cur.size() && without.equals(cur)) continue;
                 Trial.Result r = holds(id, sandbox, without, key);
                 if (r != null) {
                     cur = without;
                     last = r;
-                    n = Math.max(n - 1, 2);
-                    cut = true;
-                    break;
                 }
             }
-            if (!cut) {
-                if (n >= cur.size()) break;
-                n = Math.min(n * 2, cur.size());
-            }
-        }
-        // whole processes
-        for (String name : names(cur)) {
-            if (name.equals("main") || tries >= maxTries) continue;
-            List<Step> without = withoutProcess(cur, name);
-            if (without.size() == cur.size()) continue;
-            Trial.Result r = holds(id, sandbox, without, key);
-            if (r != null) {
-                cur = without;
-                last = r;
-            }
-        }
-        // observes: only what shows a finding
-        if (tries < maxTries && last.result() != null) {
-            List<Step> focused = focus(cur, last);
-            if (!focused.equals(cur)) {
-                Trial.Result r = holds(id, sandbox, focused, key);
-                if (r != null) {
-                    cur = focused;
-                    last = r;
-                }
-            }
+            changed = cur.size() < before || !cur.equals(was);
         }
         return new Shrunk(List.copyOf(cur), last, tries);
     }

@@ -116,6 +116,7 @@ final class Boot {
         // not root, a pid namespace comes inside a user namespace of the lab's own (the agent asks for it)
         if (sandbox.userNamespace() || sandbox.pidNamespace() && w.cfg.uid() != 0) {
             w.main.inUserNs = true;
+            w.main.userNs = new UserNs(UserNs.INIT, w.cfg.uid());
             if (w.cfg.uid() == 0) {
                 w.main.mappedUid = ALL_UIDS; // root maps every uid to itself: main stays root, setuid works
             } else {

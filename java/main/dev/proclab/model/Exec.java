@@ -3,6 +3,7 @@ package dev.proclab.model;
 import static dev.proclab.model.World.*;
 
 import dev.proclab.kernel.Errno;
+import dev.proclab.kernel.Event;
 import dev.proclab.kernel.Signals;
 import dev.proclab.kernel.WaitStatus;
 import java.util.List;
@@ -38,10 +39,37 @@ final class Exec {
         // alloc_bprm → do_open_execat, search_binary_handler: the machine says what this name finds
         // (ENOENT, EACCES, ENOEXEC); a failed exec changes nothing, the process goes on
         if (argv == null || argv.isEmpty() || argv.get(0).isEmpty()) return Errno.ENOENT;
+        // the path walk: a directory that denies search to others asks a task that is not its owner
+        // for CAP_DAC_READ_SEARCH (capable_wrt_inode_uidgid → ns_capable), which marks it if it has
+        // the capability in its own user namespace, though the directory's owner may be unmapped there
+        for (int owner : w.cfg.searchDenied().getOrDefault(argv.get(0), java.util.List.of())) {
+            if (owner != p.kuid && p.nsCapable()) p.flags |= PF_SUPERPRIV;
+        }
         String fails = w.cfg.exec().get(argv.get(0));
         if (fails != null) return Errno.number(fails);
-        // de_thread: the other threads die; a non-leader takes over the leader's pid
-        deThread(p);
+        // exit_signals → retarget_shared_pending: a killed thread that complete_signal had chosen for a
+        // signal of the group's queue hands it on to the exec'ing thread, which takes it in user mode
+        for (Task u = p.groupLeader; u != null; u = u.nextThread) {
+            if (u != p && u.alive() && u.sigpending && p.signal.pending != 0) p.sigpending = true;
+        }
+        // de_thread: the other threads die; a traced one stays a zombie until its tracer lets it go,
+        // and until then the exec waits (D); a non-leader then takes over the leader's pid
+        if (!deThread(p)) {
+            p.run = Task.EXEC;
+            p.execArgv = List.copyOf(argv);
+            p.signal.groupExecTask = p;
+            w.execBlocked.add(p);
+            return BLOCKS;
+        }
+        finish(p, argv, false);
+        return 0;
+    }
+
+    /** exec's answer for an exec that waits in de_thread: not an errno, the call is still under way. */
+    static final int BLOCKS = -1;
+
+    /** begin_new_exec past de_thread, then the program; {@code waited}: the exec waited in de_thread. */
+    private void finish(Task p, List<String> argv, boolean waited) {
         // de_thread's end ("we have changed execution domain"): the exit signal is SIGCHLD from now on
         p.exitSignal = Signals.SIGCHLD;
         // exec_mmap: the old mm is dropped, and with it the vfork parent is released (mm_release)
@@ -82,17 +110,75 @@ final class Exec {
         p.flags = (p.flags & ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NOFREEZE | PF_NO_SETAFFINITY)) | PF_RANDOMIZE;
         p.execd = true;
         p.selfExecId++;
-        w.programs.runProgram(p, base, argv);
-        return 0;
+        // back in user mode it first takes what was sent while it waited in D (a stop, a signal that
+        // dumps core: complete_signal wakes a TASK_KILLABLE sleeper only for SIGKILL's shortcut), then
+        // the program runs (a stopped one when it is continued)
+        if (waited) p.sigpending |= p.signal.pending != 0;
+        if (p.sigpending) w.signal.takePending(p);
+        if (p.exitState == Task.ALIVE) w.programs.runProgram(p, base, argv);
     }
 
-    void deThread(Task p) {
-        Task leader = p.groupLeader;
-        if (p.signal.nrThreads == 1) return;
-        // zap_other_threads: every other thread gets SIGKILL and is released at its exit
+    /**
+     * de_thread: zap_other_threads kills every other thread (do_group_exit gives each exit code 0 while
+     * group_exec_task is set); an untraced thread is released at its exit, a traced one stays a zombie
+     * until its tracer waits for it, detaches or exits, and notify_count waits for them all (the old
+     * leader of a non-leader's exec only has to be a zombie). False: the exec waits (TASK_KILLABLE, D).
+     */
+    boolean deThread(Task p) {
+        if (p.signal.nrThreads == 1) return true;
         List<Task> others = new java.util.ArrayList<>();
-        for (Task t = leader; t != null; t = t.nextThread) if (t != p && t.exitState == Task.ALIVE) others.add(t);
-        w.exit.exitInTurn(others, WaitStatus.killed(Signals.SIGKILL), 0);
+        for (Task t = p.groupLeader; t != null; t = t.nextThread) if (t != p && t.exitState == Task.ALIVE) others.add(t);
+        w.exit.exitInTurn(others, WaitStatus.exited(0), PF_SIGNALED);
+        if (waitsForThreads(p)) return false;
+        takeOver(p);
+        return true;
+    }
+
+    /** notify_count: threads of p's group, but p and the leader, not yet released (a traced zombie). */
+    static boolean waitsForThreads(Task p) {
+        for (Task t = p.groupLeader; t != null; t = t.nextThread) if (t != p && t != p.groupLeader) return true;
+        return false;
+    }
+
+    /**
+     * The execs waiting in de_thread whose last traced zombie has been released go on (__exit_signal
+     * wakes group_exec_task): run after each step, when the tracer's wait, exit or the kernel's own
+     * work has released them. An exec'ing task killed meanwhile leaves (de_thread's "killed" path).
+     * {@code quiet}: an exec whose own step is still under way (its going on is no news). True when
+     * one went on.
+     */
+    boolean settle(Task quiet) {
+        boolean went = false;
+        for (int i = 0; i < w.execBlocked.size(); ) {
+            Task p = w.execBlocked.get(i);
+            if (p.exitState != Task.ALIVE || p.run != Task.EXEC) {
+                w.execBlocked.remove(i);
+                if (p.signal.groupExecTask == p) p.signal.groupExecTask = null;
+                continue;
+            }
+            if (waitsForThreads(p)) {
+                i++;
+                continue;
+            }
+            w.execBlocked.remove(i);
+            p.signal.groupExecTask = null;
+            p.run = Task.IDLE;
+            List<String> argv = p.execArgv;
+            p.execArgv = null;
+            String name = p.name;
+            takeOver(p);
+            went = true;
+            if (p != quiet) w.event(p.name, Event.EXECD, (name.equals(p.name) ? name : name + " (now " + p.name + ")")
+                    + "'s exec goes on: its program " + argv.get(0) + " runs");
+            finish(p, argv, true);
+            i = 0;
+        }
+        return went;
+    }
+
+    /** de_thread's end for a non-leader: it becomes the leader, with the leader's pid (exchange_tids). */
+    private void takeOver(Task p) {
+        Task leader = p.groupLeader;
         if (leader == p) return;
         // exchange_tids / transfer_pid: p becomes the leader with the leader's pid; the old leader is released
         int[] pnr = p.nr;
@@ -171,6 +257,9 @@ final class Exec {
                 else if (u.session == p) u.session = leader;
                 // a blocked waitpid(pid) waits for the pid, which the process keeps
                 if (u.waitTarget == leader) u.waitTarget = p;
+                // a wait's answer was a pid: it names whoever holds that number now
+                if (u.waitTask == leader) u.waitTask = p;
+                else if (u.waitTask == p) u.waitTask = leader;
             }
         }
     }

@@ -23,6 +23,9 @@ final class Exit {
     /** do_exit for one task (SYS_exit); {@code code} is already the wait status (exit code << 8, or the signal). */
     void doExit(Task t, int code) {
         if (t.exitState != Task.ALIVE) return;
+        // killed while its exec waits in de_thread: free_bprm lets go of cred_guard_mutex before
+        // do_exit, and a PTRACE_SEIZE waiting for it may attach the dying task first
+        if (t.run == Task.EXEC) w.ptrace.attachDying(t);
         // exit_signals; coredump_task_exit (PF_POSTCOREDUMP, dumping or not); do_exit's PF_NOFREEZE
         t.flags |= PF_EXITING | PF_POSTCOREDUMP | PF_NOFREEZE;
         w.trace.event(t, "sched_process_exit", null, null);
@@ -42,7 +45,18 @@ final class Exit {
             t.mm = null;
             w.memory.mmput(m);
         }
-        w.fork.releaseVfork(t); // mm_release → complete_vfork_done
+        // mm_release → complete_vfork_done: the parent wakes, but the child runs on to exit_notify in
+        // the same breath, before the parent has been scheduled: the exit signal reaches it first
+        Task vforkParent = w.fork.releaseVforkLater(t);
+        // a race the kernel may lose: the parent, woken on another CPU, may take what waited for it
+        // before the exit signal comes (it matters only if both are there)
+        if (vforkParent != null && vforkParent.signal.pending != 0 && t.isLeader() && t.exitSignal > 0
+                && t.exitSignal != Signals.SIGCHLD && !vforkParent.sighand.ignores(t.exitSignal)
+                && w.choose("whether the vfork parent runs before its child's exit signal comes",
+                        List.of("the exit signal first", "the parent first")) == 1) {
+            w.fork.resumeFromVfork(vforkParent);
+            vforkParent = null;
+        }
         if (t.files != null && --t.files.count == 0) {
             w.slab[C_FILES]--;
             w.trace.free(Trace.FILES, t.files.obj);
@@ -76,6 +90,7 @@ final class Exit {
         } else {
             releaseTask(t, true); // threads are autoreaped (exit_signal -1)
         }
+        if (vforkParent != null) w.signal.resumeAfterKernelSignals(vforkParent);
     }
 
     /** find_child_reaper + find_new_reaper + reparent_leader. */
@@ -370,11 +385,18 @@ final class Exit {
             // ptrace_do_wait: the tasks this thread traces
             for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) {
                 for (Task u = p; u != null; u = u.nextThread) {
-                    // (its own child was looked at above, unless eligible_child's clone rule left it out
-                    // there: a tracee is eligible whatever its exit signal)
-                    boolean seenAsChild = (opts & WALL) != 0 || (u.exitSignal != Signals.SIGCHLD) == ((opts & WCLONE) != 0);
-                    if (u.ptracer != th || u.realParent.signal == waiter.signal && seenAsChild) continue;
+                    if (u.ptracer != th) continue;
                     if (!any && u != target) continue;
+                    // (a thread is nobody's child: only a group's leader is on its parent's list)
+                    if (u.realParent.signal == waiter.signal && u.isLeader()) {
+                        // an own child was considered above, unless eligible_child passed it over as a
+                        // clone child: traced by us, it is eligible here whatever its exit signal
+                        boolean clone = u.exitSignal != Signals.SIGCHLD;
+                        if (!(clone != ((opts & WCLONE) != 0) && (opts & WALL) == 0)) continue;
+                        eligible = true;
+                        if (considerTask(waiter, u, opts)) return 0;
+                        continue;
+                    }
                     eligible = true;
                     if (u.exitState == Task.ZOMBIE) {
                         if (u.isLeader() && u.signal.nrThreads > 1) continue; // delay_group_leader

@@ -30,6 +30,22 @@ final class Fork {
         // kernel_clone (legacy clone): CLONE_PIDFD and CLONE_PARENT_SETTID share one pointer
         if ((cf & CloneFlags.PIDFD) != 0 && (cf & CloneFlags.PARENT_SETTID) != 0) return Errno.EINVAL;
         boolean thread = (cf & CloneFlags.THREAD) != 0;
+        // the top of copy_process, right after the flag checks (before any limit): recalc_sigpending +
+        // task_sigpending: a signal that waits in the group's queue (the thread it was meant for
+        // sleeps in vfork's D, or a tracer holds the group) is taken by the forking
+        // thread instead: -ERESTARTNOINTR, and the fork is made again only after the signal's effect
+        // (a stop: after SIGCONT; a fatal one: never). Such a step would hold the lab: it is refused.
+        // (recalc_sigpending_tsk counts only what the thread does not block: a blocked one waits, and the
+        // fork goes on)
+        long wanted = cur.signal.pending & ~cur.blocked;
+        if (!trusted && wanted != 0) {
+            throw StepError.wouldBlock((cur.name != null ? cur.name : "the process") + " would take the pending "
+                    + dev.proclab.kernel.Signals.name(Signal.nextSignal(wanted)) + " of its thread group instead of forking (copy_process: recalc_sigpending)");
+        }
+
+        // copy_creds → create_user_ns: the creator's uid must be mapped in its own user namespace
+        // (kuid_has_mapping), so a namespace whose map was never written makes no child namespace
+        if ((cf & CloneFlags.NEWUSER) != 0 && cur.inUserNs && cur.mappedUid == -1) return Errno.EPERM;
 
         // copy_creds + the RLIMIT_NPROC check (is_rlimit_overlimit; not for INIT_USER)
         int[] count = w.nprocOf(cur.uid);
@@ -66,7 +82,6 @@ final class Fork {
             for (PidNs m = ns; m != null; m = m.parent) m.free(nr[m.level]);
             return Errno.EAGAIN;
         }
-
         Task c = new Task();
         c.comm = cur.comm;
         // dup_task_struct copies flags; copy_process clears these and marks PF_FORKNOEXEC
@@ -77,11 +92,13 @@ final class Fork {
         c.kuid = cur.kuid;
         c.ksuid = cur.ksuid;
         c.inUserNs = cur.inUserNs;
+        c.userNs = cur.userNs;
         c.nsCaps = cur.nsCaps;
         c.mappedUid = cur.mappedUid;
         if (newUser) {
             // a new user namespace with no map yet: its maker is overflowuid there, with every capability
             c.inUserNs = c.nsCaps = true;
+            c.userNs = new UserNs(cur.userNs, cur.kuid);
             c.uid = c.suid = OVERFLOW_UID;
             c.mappedUid = -1;
         }
@@ -322,15 +339,28 @@ final class Fork {
     }
 
     void releaseVfork(Task child) {
+        Task parent = releaseVforkLater(child);
+        if (parent != null) resumeFromVfork(parent);
+    }
+
+    /** complete_vfork_done: the parent may run again; it has not run yet (null: nobody waited). */
+    Task releaseVforkLater(Task child) {
         Task parent = child.vforkParent;
-        if (parent == null) return;
+        if (parent == null) return null;
         child.vforkParent = null;
         if (parent.vforkChild == child) {
             parent.vforkChild = null;
             if (parent.run == Task.VFORK) parent.run = Task.IDLE;
             w.event(parent.name, Event.RESUMED, child.name);
-            w.signal.takePending(parent); // back from vfork, it takes what it was told of in D
-            w.ptrace.takeTrap(parent);
+            return parent;
         }
+        return null;
+    }
+
+    /** The parent runs again: get_signal takes first the trap its tracer asked for (do_jobctl_trap), then what it was told of in D. */
+    void resumeFromVfork(Task parent) {
+        if (parent.exitState != Task.ALIVE) return;
+        w.ptrace.takeTrap(parent);
+        w.signal.takePending(parent);
     }
 }

@@ -1,6 +1,7 @@
 package dev.proclab.model;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +27,10 @@ import java.util.Map;
  *                       not a pipe to a program): it succeeds in the lab's private directory
  * @param suidDumpable   fs.suid_dumpable: what a process that changed its uid may still dump (0: nothing)
  * @param image          a fresh lab process as the kernel keeps it (anon_vmas, where it idles)
+ * @param searchDenied   for a program name: the owners (kernel uids) of the directories an execve of it
+ *                       walks that deny search to group and others; where a task that has capabilities
+ *                       in its own user namespace owns one not, generic_permission asks ns_capable
+ *                       (CAP_DAC_READ_SEARCH), which marks it PF_SUPERPRIV whether or not it may pass
  * @param layout         struct sizes and member offsets the compiler chose ("sizeof.task_struct",
  *                       "offsetof.task_struct.stack"), from the machine's BTF; missing ones take
  *                       {@link Layout#DEFAULTS}
@@ -44,7 +49,8 @@ public record ModelConfig(
         boolean coreToFile,
         int suidDumpable,
         LabImage image,
-        Map<String, Long> layout) {
+        Map<String, Long> layout,
+        Map<String, List<Integer>> searchDenied) {
     public static final int PID_MAX_DEFAULT = 32768;
     public static final int PID_MAX_LIMIT = 4 * 1024 * 1024;
     /** threads-max of an 8 GiB machine: 8 GiB / (8 * 16 KiB). */
@@ -52,7 +58,7 @@ public record ModelConfig(
     public static final int IMAGE_VMAS_DEFAULT = 24;
 
     public static final ModelConfig DEFAULT = new ModelConfig(PID_MAX_DEFAULT, THREADS_MAX_DEFAULT, 0, 1, IMAGE_VMAS_DEFAULT, Map.of(),
-            true, Map.of(), true, Map.of(), true, 0, LabImage.DEFAULT, Map.of());
+            true, Map.of(), true, Map.of(), true, 0, LabImage.DEFAULT, Map.of(), Map.of());
 
     public ModelConfig {
         if (hostPidMax < 301 || hostPidMax > PID_MAX_LIMIT) throw new IllegalArgumentException("pid_max out of range: " + hostPidMax);
@@ -68,19 +74,21 @@ public record ModelConfig(
         Map<String, Long> l = new LinkedHashMap<>(Layout.DEFAULTS);
         if (layout != null) l.putAll(layout);
         layout = java.util.Collections.unmodifiableMap(l);
+        searchDenied = searchDenied == null ? Map.of() : Map.copyOf(searchDenied);
     }
 
-    public ModelConfig withHostPidMax(int v) { return new ModelConfig(v, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
-    public ModelConfig withThreadsMax(int v) { return new ModelConfig(hostPidMax, v, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
-    public ModelConfig withUid(int v) { return new ModelConfig(hostPidMax, threadsMax, v, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
-    public ModelConfig withYamaScope(int v) { return new ModelConfig(hostPidMax, threadsMax, uid, v, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
-    public ModelConfig withSlabs(Map<String, SlabGeometry> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, v, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
-    public ModelConfig withCapSysResource(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, v, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
-    public ModelConfig withExec(Map<String, String> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, v, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout); }
-    public ModelConfig withReadFaultZeroPage(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, v, rlimits, coreToFile, suidDumpable, image, layout); }
-    public ModelConfig withRlimits(Map<String, long[]> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, v, coreToFile, suidDumpable, image, layout); }
-    public ModelConfig withCore(boolean toFile, int suid) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, toFile, suid, image, layout); }
+    public ModelConfig withHostPidMax(int v) { return new ModelConfig(v, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout, searchDenied); }
+    public ModelConfig withThreadsMax(int v) { return new ModelConfig(hostPidMax, v, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout, searchDenied); }
+    public ModelConfig withUid(int v) { return new ModelConfig(hostPidMax, threadsMax, v, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout, searchDenied); }
+    public ModelConfig withYamaScope(int v) { return new ModelConfig(hostPidMax, threadsMax, uid, v, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout, searchDenied); }
+    public ModelConfig withSlabs(Map<String, SlabGeometry> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, v, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout, searchDenied); }
+    public ModelConfig withCapSysResource(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, v, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout, searchDenied); }
+    public ModelConfig withExec(Map<String, String> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, v, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout, searchDenied); }
+    public ModelConfig withReadFaultZeroPage(boolean v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, v, rlimits, coreToFile, suidDumpable, image, layout, searchDenied); }
+    public ModelConfig withRlimits(Map<String, long[]> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, v, coreToFile, suidDumpable, image, layout, searchDenied); }
+    public ModelConfig withCore(boolean toFile, int suid) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, toFile, suid, image, layout, searchDenied); }
     /** A lab process's image: its VMAs, and the rest of what a fresh one looks like. */
-    public ModelConfig withImage(int vmas, LabImage v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, vmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, v, layout); }
-    public ModelConfig withLayout(Map<String, Long> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, v); }
+    public ModelConfig withImage(int vmas, LabImage v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, vmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, v, layout, searchDenied); }
+    public ModelConfig withLayout(Map<String, Long> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, v, searchDenied); }
+    public ModelConfig withSearchDenied(Map<String, List<Integer>> v) { return new ModelConfig(hostPidMax, threadsMax, uid, yamaScope, imageVmas, slabs, capSysResource, exec, readFaultZeroPage, rlimits, coreToFile, suidDumpable, image, layout, v); }
 }

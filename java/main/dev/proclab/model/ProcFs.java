@@ -230,7 +230,7 @@ final class ProcFs {
     char state(Task t) {
         if (t.exitState == Task.ZOMBIE) return 'Z';
         if (t.exitState == Task.DEAD) return 'X';
-        if (t.run == Task.VFORK) return 'D';
+        if (t.run == Task.VFORK || t.run == Task.EXEC) return 'D';
         if (t.traceStopped) return 't';
         if (t.stopped) return 'T';
         return switch (t.run) {

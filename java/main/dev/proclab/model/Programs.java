@@ -20,26 +20,27 @@ final class Programs {
     }
 
     void runProgram(Task p, String base, List<String> argv) {
+        p.progStatus = 0;
         switch (base) {
-            case "true", "echo" -> w.exit.doExit(p, WaitStatus.exited(0));
-            case "false" -> w.exit.doExit(p, WaitStatus.exited(1));
+            case "true", "echo" -> end(p, WaitStatus.exited(0));
+            case "false" -> end(p, WaitStatus.exited(1));
             case "sleep" -> sleep(p, argv.subList(1, argv.size()));
             // stdin is /dev/null: cat reads its end at once
             case "cat" -> {
-                if (argv.size() == 1) w.exit.doExit(p, WaitStatus.exited(0));
+                if (argv.size() == 1) end(p, WaitStatus.exited(0));
                 else unknown(p, base);
             }
             case "ls" -> {
                 boolean known = true;
                 for (String a : argv.subList(1, argv.size())) known &= a.startsWith("-") || a.equals("/") || a.equals(".");
-                if (known) w.exit.doExit(p, WaitStatus.exited(0));
+                if (known) end(p, WaitStatus.exited(0));
                 else unknown(p, base);
             }
             case "sh", "bash", "dash" -> {
                 // exit N of a number 0 or more is N & 255 in every shell; others differ (dash: 2, bash: N & 255)
                 String[] words = argv.size() == 3 && argv.get(1).equals("-c") ? argv.get(2).trim().split("\\s+") : new String[0];
                 if (words.length == 2 && words[0].equals("exit") && words[1].matches("\\d{1,9}")) {
-                    w.exit.doExit(p, WaitStatus.exited(Integer.parseInt(words[1])));
+                    end(p, WaitStatus.exited(Integer.parseInt(words[1])));
                 } else {
                     unknown(p, base + " -c");
                 }
@@ -59,18 +60,37 @@ final class Programs {
             }
             long v = parseSleep(o);
             if (v < 0) {
-                w.exit.doExit(p, WaitStatus.exited(1));
+                end(p, WaitStatus.exited(1));
                 return;
             }
             us += v;
         }
         if (operands.isEmpty()) {
-            w.exit.doExit(p, WaitStatus.exited(1)); // sleep: missing operand
+            end(p, WaitStatus.exited(1)); // sleep: missing operand
+            return;
+        }
+        if (us == 0 && !forever) {
+            // sleep 0 ends before exec's step returns (the step waits for the new image to settle)
+            w.exit.doExit(p, WaitStatus.exited(0));
             return;
         }
         p.run = Task.PROG_SLEEP;
         p.busyUntil = forever ? Long.MAX_VALUE : w.clock + us;
         if (!forever) w.timed.add(new Timer(p.busyUntil, p));
+    }
+
+    /**
+     * A program that ends at once; one that starts stopped (a stop was pending when its exec went on)
+     * ends when it is continued.
+     */
+    private void end(Task p, int status) {
+        if (!p.stopped) {
+            w.exit.doExit(p, status);
+            return;
+        }
+        p.run = Task.PROG_SLEEP;
+        p.busyUntil = w.clock;
+        p.progStatus = status;
     }
 
     /**
@@ -80,7 +100,7 @@ final class Programs {
     private void unknown(Task p, String what) {
         p.unmodelled = "what " + what + " does is not modelled (the model knows true, false, echo, sleep, cat and ls of / or ., "
                 + "sh -c 'exit N')";
-        w.exit.doExit(p, WaitStatus.exited(0));
+        end(p, WaitStatus.exited(0));
     }
 
     static long parseSleep(String s) {

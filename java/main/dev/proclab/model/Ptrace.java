@@ -18,13 +18,27 @@ final class Ptrace {
     }
 
 
+    /** ptrace's answer for a PTRACE_SEIZE that waits for an exec's cred_guard_mutex: the call is still under way. */
+    static final int BLOCKS = -1;
+
     /** ptrace_attach (PTRACE_SEIZE) + PTRACE_INTERRUPT: the target stops in t. */
     int ptrace(Task tracer, Task target) {
         if (target.exitState == Task.DEAD || !Pid.visible(target, tracer.ns)) return Errno.ESRCH;
         if ((target.flags & PF_KTHREAD) != 0) return Errno.EPERM;
         if (target.signal == tracer.signal) return Errno.EPERM; // same_thread_group
-        if (target.exitState != Task.ALIVE) return Errno.EPERM;
-        if (target.ptracer != null) return Errno.EPERM;
+        // mutex_lock_interruptible(&task->signal->cred_guard_mutex): an exec holds it from
+        // prepare_bprm_creds to setup_new_exec, so while it waits in de_thread the tracer waits (S)
+        if (target.signal.groupExecTask != null) {
+            tracer.run = Task.ATTACH;
+            tracer.attachTarget = target;
+            w.attachers.add(tracer);
+            return BLOCKS;
+        }
+        return attach(tracer, target);
+    }
+
+    /** ptrace_attach holding cred_guard_mutex: the checks under it, the link, then PTRACE_INTERRUPT. */
+    private int attach(Task tracer, Task target) {
         // __ptrace_may_access: same uids and a dumpable mm, else CAP_SYS_PTRACE
         boolean needCap = tracer.kuid != target.kuid || tracer.kuid != target.ksuid
                 || target.mm != null && !target.mm.dumpable;
@@ -33,23 +47,96 @@ final class Ptrace {
         if (w.cfg.yamaScope() == 2 || w.cfg.yamaScope() == 1 && !isDescendant(target, tracer)) needCap = true;
         if (needCap) {
             // ptrace_has_cap(the target's user namespace, CAP_SYS_PTRACE)
-            if (!(tracer.capable() || tracer.nsCapable() && target.inUserNs)) return Errno.EPERM;
+            if (!UserNs.capable(tracer, target.userNs)) return Errno.EPERM;
             tracer.flags |= PF_SUPERPRIV;
         }
+        // cap_ptrace_access_check: a target of another user namespace, or with capabilities its
+        // tracer lacks, needs CAP_SYS_PTRACE in the target's namespace (root of a child namespace
+        // has none over its parent's processes)
+        if (!(tracer.userNs == target.userNs && (!target.nsCapable() || tracer.nsCapable()))) {
+            if (!UserNs.capable(tracer, target.userNs)) return Errno.EPERM;
+            tracer.flags |= PF_SUPERPRIV;
+        }
+        // under tasklist_lock, after the permission checks (which may have marked the tracer)
+        if (target.exitState != Task.ALIVE) return Errno.EPERM;
+        if (target.ptracer != null) return Errno.EPERM;
         target.ptracer = tracer;
         tracer.tracees++;
         w.tracedCount++;
         // PTRACE_INTERRUPT: the trap stop comes when the target next checks for signals; a vfork
         // parent in D (woken only by a fatal signal) reaches it only when its child lets it go
-        if (target.run == Task.VFORK) target.trapPending = true;
+        // (ptrace_signal_wake_up sets TIF_SIGPENDING: until it runs, complete_signal passes it by,
+        // so even a fatal signal only waits in its pending set)
+        if (target.run == Task.VFORK) target.trapPending = target.sigpending = true;
         else trapStop(target);
         return 0;
+    }
+
+    /**
+     * The PTRACE_SEIZEs that waited for an exec's cred_guard_mutex go on once that exec went on (or
+     * was killed): the attach is made, to the task the call found (the program now; a task that
+     * died meanwhile: EPERM). A stopped tracer goes on when continued (the call restarts). True
+     * when one went on. {@code quiet}: one whose own step is still under way.
+     */
+    boolean settle(Task quiet) {
+        boolean went = false;
+        for (int i = 0; i < w.attachers.size(); ) {
+            Task t = w.attachers.get(i);
+            if (t.exitState != Task.ALIVE || t.run != Task.ATTACH) {
+                w.attachers.remove(i);
+                t.attachTarget = null;
+                continue;
+            }
+            Task target = t.attachTarget;
+            if (t.stopped || t.traceStopped || target.signal.groupExecTask != null) {
+                i++;
+                continue;
+            }
+            w.attachers.remove(i);
+            t.run = Task.IDLE;
+            t.attachTarget = null;
+            t.errno = attach(t, target);
+            if (t != quiet) {
+                w.event(t.name, dev.proclab.kernel.Event.RETURNED, "ptrace(PTRACE_SEIZE) returned "
+                        + (t.errno == 0 ? "0: " + (target.name == null ? "its target" : target.name) + " is traced" : Errno.name(t.errno)));
+            }
+            went = true;
+            i = 0;
+        }
+        return went;
+    }
+
+    /**
+     * An exec killed in de_thread lets go of cred_guard_mutex (free_bprm) while its task still lives,
+     * and it exits only then: a PTRACE_SEIZE of that task waiting for the mutex runs on another CPU
+     * and may attach it before exit_notify (then it exits traced, its zombie its tracer's first), or
+     * find it exiting (EPERM). Which comes first is the kernel's choice; the model's first way is
+     * that the exit does.
+     */
+    void attachDying(Task t) {
+        for (Task a : List.copyOf(w.attachers)) {
+            if (a.attachTarget != t || a.exitState != Task.ALIVE || a.run != Task.ATTACH || a.stopped || a.traceStopped) continue;
+            String who = a.name == null ? "its tracer" : a.name;
+            int way = w.choose("who goes first when an exec waiting in de_thread is killed",
+                    List.of((t.name == null ? "the process" : t.name) + " exits first (" + who + "'s attach: EPERM)",
+                            who + " attaches " + (t.name == null ? "it" : t.name) + " first, before it exits"));
+            if (way == 0) return;
+            w.attachers.remove(a);
+            a.run = Task.IDLE;
+            a.attachTarget = null;
+            a.errno = attach(a, t);
+            w.event(a.name, dev.proclab.kernel.Event.RETURNED, "ptrace(PTRACE_SEIZE) returned "
+                    + (a.errno == 0 ? "0: " + (t.name == null ? "its target" : t.name) + " is traced, and exits so" : Errno.name(a.errno)));
+            return;
+        }
     }
 
     void trapStop(Task t) {
         t.trapPending = false;
         t.traceStopped = true;
-        t.ptraceCode = Signals.SIGTRAP | PTRACE_EVENT_STOP << 8;
+        // do_jobctl_trap: a seized task of a stopped group reports the group's stop signal, else SIGTRAP
+        int sig = t.signal.stopSig != 0 ? t.signal.stopSig : Signals.SIGTRAP;
+        t.ptraceCode = sig | PTRACE_EVENT_STOP << 8;
         w.signal.notifyCldstop(t.ptracer); // ptrace_stop: do_notify_parent_cldstop(current, true, CLD_TRAPPED)
     }
 
@@ -73,7 +160,8 @@ final class Ptrace {
         t.ptraceCode = 0;
         if (t.signal.stopSig != 0 && t.exitState == Task.ALIVE) t.stopped = true;
         // running again, it takes what was sent while it was traced (get_signal, no tracer to ask now)
-        if (t.exitState == Task.ALIVE && !t.stopped && t.signal.pending != 0 && !traced(t)) {
+        // (a vfork parent in D does not run: it takes them when its child lets it go)
+        if (t.exitState == Task.ALIVE && !t.stopped && t.run != Task.VFORK && t.signal.pending != 0 && !traced(t)) {
             t.sigpending = true;
             w.signal.takePending(t);
         }

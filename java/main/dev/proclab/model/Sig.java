@@ -22,6 +22,7 @@ final class Sig {
     boolean stopNotify;      // a stop not yet reported to WUNTRACED
     boolean contNotify;      // a continue not yet reported to WCONTINUED
     long pending;            // shared_pending (ShdPnd): bit n for signal n, queued and not yet taken
+    Task groupExecTask;      // group_exec_task: the thread whose exec (de_thread) waits for the others to be released
     long minfltDead;
     long obj;                // its slab object while tracing (Trace), else 0         // sig->min_flt: faults of released threads
 }

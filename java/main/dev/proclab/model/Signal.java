@@ -4,7 +4,6 @@ import static dev.proclab.model.World.*;
 
 import dev.proclab.kernel.Errno;
 import dev.proclab.kernel.Signals;
-import dev.proclab.kernel.WaitStatus;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,6 +58,23 @@ final class Signal {
         w.kernelSignals.clear();
     }
 
+    /**
+     * Vfork parents woken meanwhile run only now, with what was sent to them in the same breath, and
+     * after a parent woken in its wait by the same exit has taken its child. Whether any ran.
+     */
+    boolean resumeWoken() {
+        boolean any = !resuming.isEmpty();
+        while (!resuming.isEmpty()) w.fork.resumeFromVfork(resuming.remove(0));
+        return any;
+    }
+
+    private final java.util.List<Task> resuming = new java.util.ArrayList<>();
+
+    /** A vfork parent whose child's exit woke it: it runs after the exit's signals are sent. */
+    void resumeAfterKernelSignals(Task parent) {
+        resuming.add(parent);
+    }
+
 
     int kill(Task sender, Task target, String sigName) {
         int sig = Signals.number(sigName);
@@ -73,7 +89,7 @@ final class Signal {
             if (sender.signal != target.signal && sender.kuid != target.kuid && sender.kuid != target.ksuid
                     && sender.ksuid != target.kuid && sender.ksuid != target.ksuid) {
                 // ns_capable(the target's user namespace, CAP_KILL)
-                if (sender.capable() || sender.nsCapable() && target.inUserNs) sender.flags |= PF_SUPERPRIV;
+                if (UserNs.capable(sender, target.userNs)) sender.flags |= PF_SUPERPRIV;
                 else if (!(sig == Signals.SIGCONT && target.groupLeader.session == sender.groupLeader.session)) return Errno.EPERM;
             }
         }
@@ -145,8 +161,9 @@ final class Signal {
         // a traced taker reports it to its tracer first (a signal-delivery stop the model does not follow):
         // pending; an untraced one takes it as ever, and may end the group, its traced threads too
         if (taker.ptracer != null) return;
-        if (taker.run == Task.VFORK) {
-            // a core dump is the taking thread's own work, and a stop or a handler too: it waits in D
+        if (taker.run == Task.VFORK || taker.run == Task.EXEC) {
+            // asleep where only a fatal signal wakes it (vfork, de_thread: both TASK_KILLABLE): a core dump
+            // is the taking thread's own work, and a stop or a handler too: it takes them when it returns
             taker.sigpending = true;
             return;
         }
@@ -164,7 +181,7 @@ final class Signal {
         Sig s = u.signal;
         for (;;) {
             if (u.exitState != Task.ALIVE || s.live == 0 || u.stopped || u.traceStopped) return;
-            if (u.run == Task.VFORK) {
+            if (u.run == Task.VFORK || u.run == Task.EXEC) {
                 u.sigpending = true;
                 return;
             }
@@ -172,6 +189,14 @@ final class Signal {
             if (ready == 0) break;
             int sig = nextSignal(ready);
             s.pending &= ~(1L << sig);
+            if (u.ptracer != null) {
+                // ptrace_signal: a tracee stops for its tracer with whatever signal it dequeues, an ignored
+                // one too (signal-delivery-stop), and its tracer hears of it (CLD_TRAPPED)
+                u.traceStopped = true;
+                u.ptraceCode = sig;
+                notifyCldstop(u.ptracer);
+                return;
+            }
             if (u.sighand.ignores(sig)) continue;
             if (u.sighand.handles(sig)) {
                 setupFrame(u, sig);
@@ -275,9 +300,10 @@ final class Signal {
         return Long.numberOfTrailingZeros(sync != 0 ? sync : pending);
     }
 
+    /** A live thread of t's group is traced (a traced zombie, left by de_thread, takes no signal). */
     boolean traced(Task t) {
         if (w.tracedCount == 0) return false;
-        for (Task u = t.groupLeader; u != null; u = u.nextThread) if (u.ptracer != null) return true;
+        for (Task u = t.groupLeader; u != null; u = u.nextThread) if (u.ptracer != null && u.exitState == Task.ALIVE) return true;
         return false;
     }
 
@@ -311,7 +337,7 @@ final class Signal {
         s.contNotify = true; // SIGNAL_CLD_CONTINUED
         for (Task u = t.groupLeader; u != null; u = u.nextThread) {
             u.stopped = false;
-            if (u.run == Task.PROG_SLEEP && u.busyUntil <= w.clock) w.exit.doExit(u, WaitStatus.exited(0));
+            if (u.run == Task.PROG_SLEEP && u.busyUntil <= w.clock) w.exit.doExit(u, u.progStatus);
             else if ((u.run == Task.HOLD || u.run == Task.SPIN) && u.busyUntil <= w.clock) u.run = Task.IDLE;
         }
         return true;
@@ -328,15 +354,20 @@ final class Signal {
         notifyCldstop(leader.realParent);
         if (leader.ptracer != null && leader.ptracer.signal != leader.realParent.signal) notifyCldstop(leader.ptracer);
         List<Task> woken = new ArrayList<>(), takers = new ArrayList<>();
+        long matters = 0; // signals whose taker shows: a core dump (PF_DUMPCORE is its own), a handler (its pause ends)
+        for (int sig = 1; sig < 64; sig++) if (Signals.dumpsCore(sig) || t.sighand.handles(sig)) matters |= 1L << sig;
+        boolean choice = false;
         for (Task u = leader; u != null; u = u.nextThread) {
             if (u.exitState != Task.ALIVE || u.stopped || u.traceStopped) continue;
             woken.add(u);
-            if ((t.signal.pending & ~u.blocked) != 0) takers.add(u);
+            if (u.run == Task.VFORK || u.run == Task.EXEC || (t.signal.pending & ~u.blocked) == 0) continue;
+            takers.add(u);
+            choice |= (t.signal.pending & ~u.blocked & matters) != 0;
         }
-        if (takers.size() > 1) {
+        if (takers.size() > 1 && choice) {
             List<String> ways = new ArrayList<>();
-            for (Task u : takers) ways.add((u.name == null ? "pid " + u.nr[u.ns.level] : u.name) + " takes it");
-            Task first = takers.get(w.choose("which thread SIGCONT woke takes the pending signal", ways));
+            for (Task u : takers) ways.add((u.name != null ? u.name : "a thread") + " takes it");
+            Task first = takers.get(w.choose("which woken thread takes the signal that waited for SIGCONT", ways));
             woken.remove(first);
             woken.add(0, first);
         }

@@ -14,10 +14,23 @@ final class StepError extends RuntimeException {
     }
 
     final Kind kind;
+    /** The step would block its process for good where a lone step's refusal cannot be counted as a
+     * failure: inside a repeat it refuses the whole repeat, as the agent could not go on either. */
+    final boolean holdsRepeat;
 
     StepError(Kind kind, String message) {
+        this(kind, message, false);
+    }
+
+    private StepError(Kind kind, String message, boolean holdsRepeat) {
         super(message, null, false, false);
         this.kind = kind;
+        this.holdsRepeat = holdsRepeat;
+    }
+
+    /** BLOCKED, and inside a repeat too: the process would take the step and only then block. */
+    static StepError wouldBlock(String message) {
+        return new StepError(Kind.BLOCKED, message, true);
     }
 
     static StepError error(String message) {

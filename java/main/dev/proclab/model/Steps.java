@@ -4,6 +4,7 @@ import static dev.proclab.model.World.*;
 
 import dev.proclab.kernel.CloneFlags;
 import dev.proclab.kernel.Errno;
+import dev.proclab.kernel.Event;
 import dev.proclab.kernel.Iteration;
 import dev.proclab.kernel.Signals;
 import dev.proclab.kernel.Step;
@@ -36,6 +37,7 @@ final class Steps {
                 try {
                     e = s instanceof Step.Repeat inner ? repeat(inner) : s instanceof Step.Observe ? 0 : doStep(s);
                 } catch (StepError ex) {
+                    if (ex.holdsRepeat) throw ex;
                     // counted as the agent counts it: a failure, without an errno of its own
                     e = 0;
                 }
@@ -93,6 +95,9 @@ final class Steps {
                 continue;
             }
             if (t.run == Task.VFORK) throw StepError.blocked(name + " is blocked in vfork (D) until its child execs or exits");
+            if (t.run == Task.EXEC) throw StepError.blocked(name + " is blocked in execve() (D): de_thread waits until the tracer of its traced zombie thread releases it");
+            if (t.run == Task.ATTACH) throw StepError.blocked(name + " is blocked in ptrace(PTRACE_SEIZE): the exec of "
+                    + (t.attachTarget.name == null ? "its target" : t.attachTarget.name) + " holds cred_guard_mutex while it waits in de_thread");
             if (t.run == Task.BLOCK) throw StepError.blocked(name + " is blocked in pause() until a signal it catches");
             if (t.run == Task.WAIT) {
                 long wake = w.exit.programEnds(t);
@@ -121,7 +126,7 @@ final class Steps {
             return 0;
         }
         int err;
-        Task who;
+        Task who, execing = null, attaching = null;
         if (s instanceof Step.Signal sg) {
             who = sg.proc() == null ? null : actor(sg.proc(), false);
             err = w.signal.kill(who, lookup(sg.to()), sg.sig());
@@ -152,11 +157,23 @@ final class Steps {
         } else if (s instanceof Step.Exec e) {
             who = actor(e.proc(), true);
             err = w.exec.exec(who, e.argv());
+            if (err == Exec.BLOCKS) {
+                err = 0; // it waits in de_thread: the exec goes on when its traced zombie threads are released
+                execing = who;
+            }
             who = w.names.get(e.proc()); // a thread's exec leaves its name with its old tid (de_thread)
         } else if (s instanceof Step.Exit e) {
             who = actor(e.proc(), true);
             w.exit.doExit(who, WaitStatus.exited(e.code()));
             err = 0;
+        } else if (s instanceof Step.Ptrace pt) {
+            who = actor(pt.proc(), false);
+            err = w.ptrace.ptrace(who, lookup(pt.target()));
+            if (err == Ptrace.BLOCKS) {
+                err = 0; // its errno is set when the call returns
+                attaching = who;
+                who = null;
+            }
         } else if (s instanceof Step.Wait wt) {
             who = actor(wt.proc(), false);
             err = w.exit.waitStep(who, wt.target(), wt.options());
@@ -169,9 +186,39 @@ final class Steps {
             err = simpleStep(who, s);
         }
         if (who != null) who.errno = err;
-        w.signal.settle();
-        if (!w.waiters.isEmpty()) w.exit.recheckWaiters();
+        settle(execing != null ? execing : attaching);
+        if (attaching != null && attaching.run == Task.ATTACH) {
+            w.event(attaching.name, Event.BLOCKS, attaching.name + " blocks in ptrace(PTRACE_SEIZE): the exec of "
+                    + pt(attaching) + " holds cred_guard_mutex while it waits in de_thread; the call returns when the exec goes on");
+        }
+        if (execing != null && execing.run == Task.EXEC) {
+            w.event(execing.name, Event.BLOCKS, execing.name + " blocks in execve(): de_thread waits for its traced zombie thread"
+                    + " to be released (its tracer's wait, or its tracer's exit); the exec goes on then");
+        }
         return err;
+    }
+
+    /**
+     * What a step set going settles: signals the kernel sent are delivered, woken waiters return,
+     * execs whose traced zombies are released go on, each perhaps enabling another. {@code quiet}:
+     * an exec this step began, whose going on is no news.
+     */
+    void settle(Task quiet) {
+        boolean again;
+        do {
+            // a blocked waiter the step woke runs __do_wait before it looks at its signals: it reaps the
+            // child whose exit signal is about to kill it (do_wait), then the kernel's signals go
+            if (!w.waiters.isEmpty()) w.exit.recheckWaiters();
+            w.signal.flushKernelSignals();
+            if (!w.waiters.isEmpty()) w.exit.recheckWaiters();
+            again = w.signal.resumeWoken();
+            again |= !w.execBlocked.isEmpty() && w.exec.settle(quiet);
+            again |= !w.attachers.isEmpty() && w.ptrace.settle(quiet);
+        } while (again);
+    }
+
+    private static String pt(Task t) {
+        return t.attachTarget == null || t.attachTarget.name == null ? "its target" : t.attachTarget.name;
     }
 
     int simpleStep(Task p, Step s) {
@@ -210,8 +257,6 @@ final class Steps {
             return w.sys.setuid(p, u.uid());
         } else if (s instanceof Step.Rlimit r) {
             return w.sys.setrlimit(p, r.resource(), r.value());
-        } else if (s instanceof Step.Ptrace pt) {
-            return w.ptrace.ptrace(p, lookup(pt.target()));
         } else if (s instanceof Step.SetPgid g) {
             return w.sys.setpgid(p, g.target() == null ? null : lookup(g.target()), g.pgid() == null ? null : lookup(g.pgid()));
         } else if (s instanceof Step.SetSid) {

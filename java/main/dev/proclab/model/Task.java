@@ -7,7 +7,9 @@ package dev.proclab.model;
  */
 final class Task {
     // run modes: what the task is doing when not stopped and not exited
-    static final byte IDLE = 0, HOLD = 1, BLOCK = 2, SPIN = 3, WAIT = 4, VFORK = 5, PROG_SLEEP = 6, RUNNING = 7, KIDLE = 8;
+    static final byte IDLE = 0, HOLD = 1, BLOCK = 2, SPIN = 3, WAIT = 4, VFORK = 5, PROG_SLEEP = 6, RUNNING = 7, KIDLE = 8,
+            EXEC = 9, // in execve, de_thread waiting for the group's other threads to be released (D)
+            ATTACH = 10; // in ptrace(PTRACE_SEIZE), waiting for the target's cred_guard_mutex (an exec holds it)
     static final byte ALIVE = 0, ZOMBIE = 1, DEAD = 2;
 
     String name;
@@ -19,6 +21,7 @@ final class Task {
     int uid, suid;         // as its own user namespace sees them
     int kuid, ksuid;       // as the kernel keeps them (kuid_t): what permission checks compare
     boolean inUserNs;      // lives in a user namespace below the initial one
+    UserNs userNs = UserNs.INIT; // which one (what capability checks walk)
     boolean nsCaps;        // made that user namespace (CLONE_NEWUSER): all capabilities in it
     int mappedUid = -1;    // the one uid its user namespace maps (0), -1 none, -2 all (World.ALL_UIDS)
     byte run;
@@ -41,6 +44,9 @@ final class Task {
     int parentExecId;      // the parent's self_exec_id when this task was forked (parent_exec_id)
     int errno;             // of the last step
     long busyUntil;        // model clock (us) when HOLD/SPIN/PROG_SLEEP ends
+    int progStatus;        // the wait status a PROG_SLEEP program ends with (exit 0 for sleep)
+    java.util.List<String> execArgv; // the argv of an exec blocked in de_thread (run EXEC)
+    Task attachTarget;     // the task a blocked PTRACE_SEIZE waits to attach (run ATTACH)
     long minflt;
     /** struct pid users: PID, plus each task using this pid as its pgid or sid (free_pid when 0). */
     int pidRefs;
@@ -92,7 +98,7 @@ final class Task {
 
     /** INIT_USER: the machine's root user, in whatever namespace (a namespace mapping every uid to itself). */
     boolean initUser() {
-        return uid == 0 && (!inUserNs || mappedUid == World.ALL_UIDS);
+        return kuid == 0; // cred->user is root_user for GLOBAL_ROOT_UID, whatever the namespace calls it
     }
 
     /** ns_capable() in its own user namespace: its root, or the task that made it. */

@@ -2,7 +2,6 @@ package dev.proclab.model;
 
 import static dev.proclab.model.World.*;
 
-import dev.proclab.kernel.WaitStatus;
 
 /**
  * The lab's clock: holds and spins end, sleeping programs exit, blocked waiters are looked at again.
@@ -23,13 +22,12 @@ final class Time {
             w.clock = Math.max(w.clock, tm.at());
             if (next.exitState != Task.ALIVE || next.busyUntil != tm.at()) continue; // gone, or a later hold replaced it
             if (next.run == Task.PROG_SLEEP) {
-                if (!next.stopped && !next.traceStopped) w.exit.doExit(next, WaitStatus.exited(0));
+                if (!next.stopped && !next.traceStopped) w.exit.doExit(next, next.progStatus);
             } else if (next.run == Task.HOLD || next.run == Task.SPIN) {
                 next.run = Task.IDLE;
             }
         }
         w.clock = Math.max(w.clock, to);
-        w.signal.settle();
-        if (!w.waiters.isEmpty()) w.exit.recheckWaiters();
+        w.steps.settle(null);
     }
 }

@@ -50,8 +50,19 @@ final class Wchan {
             // a lab's wait is waitid(P_PIDFD or P_ALL) (the target travels as a pidfd): wait4's sibling
             case Task.WAIT -> path(List.of("do_wait", "kernel_waitid", "__do_sys_waitid"), SYSCALL);
             case Task.VFORK -> path(List.of("kernel_clone", "__do_sys_vfork"), SYSCALL); // wait_for_vfork_done is inlined
+            // de_thread is inlined in begin_new_exec; the agent calls execveat for a relative path
+            // with a '/' (from the user's directory), execve for the others (PATH's entries, absolute)
+            // mutex_lock_interruptible(cred_guard_mutex) is inlined in ptrace_attach
+            case Task.ATTACH -> path(List.of("ptrace_attach", "__x64_sys_ptrace"), SYSCALL);
+            case Task.EXEC -> path(List.of("begin_new_exec", "load_elf_binary", "bprm_execve", "do_execveat_common",
+                    relative(t.execArgv) ? "__x64_sys_execveat" : "__x64_sys_execve"), SYSCALL);
             default -> null; // running
         };
+    }
+
+    private static boolean relative(List<String> argv) {
+        String a = argv == null || argv.isEmpty() ? "" : argv.get(0);
+        return a.indexOf('/') > 0;
     }
 
     @SafeVarargs

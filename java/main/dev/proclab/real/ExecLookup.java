@@ -30,6 +30,48 @@ public final class ExecLookup {
         return eacces ? "EACCES" : "ENOENT";
     }
 
+    /**
+     * The owners of the directories that execve of {@code argv0} walks (the PATH candidates up to the
+     * one that runs, as the agent tries them) and that deny search to group and others: where the
+     * exec'ing task is not their owner, generic_permission asks for CAP_DAC_READ_SEARCH.
+     */
+    public static java.util.List<Integer> searchDenied(String argv0) {
+        java.util.List<Integer> out = new java.util.ArrayList<>();
+        if (argv0 == null || argv0.isEmpty()) return out;
+        java.util.List<String> tries = new java.util.ArrayList<>();
+        if (argv0.indexOf('/') >= 0) {
+            tries.add(argv0);
+        } else {
+            String path = System.getenv("PATH");
+            if (path == null || path.isEmpty()) path = "/bin:/usr/bin";
+            for (String dir : path.split(":", -1)) tries.add((dir.isEmpty() ? "." : dir) + "/" + argv0);
+        }
+        for (String t : tries) {
+            Path p;
+            try {
+                p = Path.of(t).toAbsolutePath();
+            } catch (InvalidPathException e) {
+                continue;
+            }
+            for (int i = 0; i < p.getNameCount() - 1; i++) {
+                Path d = p.getRoot().resolve(p.subpath(0, i + 1));
+                try {
+                    int mode = (Integer) Files.getAttribute(d, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    if (!Files.isDirectory(d)) break;
+                    if ((mode & 011) == 0) {
+                        out.add((Integer) Files.getAttribute(d, "unix:uid"));
+                        break; // the walk stops here for whoever may not pass
+                    }
+                } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                    break;
+                }
+            }
+            String e = candidate(t);
+            if (e == null || !(e.equals("EACCES") || e.equals("ENOENT") || e.equals("ENOTDIR"))) break;
+        }
+        return out;
+    }
+
     /** execve of one path: null (runs), ENOENT, ENOTDIR, EACCES or ENOEXEC. */
     private static String candidate(String file) {
         Path p;

@@ -134,14 +134,13 @@ final class RawProcess {
         long present = 0, exclusive = 0, shared = 0;
         JsonNode entries = r.path("pagemap");
         JsonNode counts = r.get("kpagecount");
-        int k = 0;
-        for (JsonNode e : entries) {
-            PagemapEntry pe = PagemapEntry.ofHex(e.asText());
+        // the agent sends one count for every page of the region (0 where none is present)
+        for (int i = 0; i < entries.size(); i++) {
+            PagemapEntry pe = PagemapEntry.ofHex(entries.get(i).asText());
             if (!pe.present()) continue;
             present++;
             if (pe.exclusive()) exclusive++;
-            if (counts != null && k < counts.size() && counts.get(k).asLong() > 1) shared++;
-            k++;
+            if (counts != null && i < counts.size() && counts.get(i).asLong() > 1) shared++;
         }
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("pages", r.path("pages").asLong(entries.size()));

@@ -110,7 +110,13 @@ public final class RealKernel implements Kernel {
             events.add(new Event(proc, r.path("blocked").asBoolean() ? Event.BLOCKED : Event.NOT_TAKEN, r.path("message").asText()));
             return new StepResult(null, List.of(), events);
         }
-        if (r.path("blocked").asBoolean()) events.add(new Event(proc, Event.BLOCKS, proc + " blocks in waitpid(): the wait returns later"));
+        if (r.path("blocked").asBoolean()) {
+            events.add(new Event(proc, Event.BLOCKS, step instanceof Step.Exec
+                    ? proc + " blocks in execve(): de_thread waits for its traced zombie thread to be released; the exec goes on then"
+                    : step instanceof Step.Ptrace
+                    ? proc + " blocks in ptrace(PTRACE_SEIZE): an exec of its target's group holds cred_guard_mutex; the call returns then"
+                    : proc + " blocks in waitpid(): the wait returns later"));
+        }
         if (r.has("host_pid") && r.has("name")) bind(r);
         if (step instanceof Step.Repeat) namesStale = true;
         String errno = r.path("ok").asBoolean() ? null : r.path("errno").asText(null);

@@ -30,6 +30,16 @@ final class Lab {
         }
     }
 
+    /** A lab on a kernel made elsewhere (a replay), begun here without a sandbox. */
+    Lab(ModelKernel kernel) {
+        k = kernel;
+        try {
+            k.begin(Sandbox.NONE);
+        } catch (KernelException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     static Lab plain() {
         return new Lab(Sandbox.NONE);
     }
