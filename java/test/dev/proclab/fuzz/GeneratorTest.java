@@ -82,4 +82,20 @@ class GeneratorTest {
     private static List<String> comments(String text) {
         return text.lines().takeWhile(l -> l.startsWith("# ")).map(l -> l.substring(2)).toList();
     }
+
+    /** Issue 10's steps and fields come up too (Generator.formatStep). */
+    @Test
+    void issue10sStepsAndFieldsComeUp() {
+        Generator g = new Generator(GeneratorTest::guide);
+        Set<String> seen = new HashSet<>();
+        for (long seed = 0; seed < SEEDS; seed++) {
+            String t = g.generate(seed).text();
+            for (String k : List.of("- setpgid:", "- setsid:", "- handle:", "- mask:", "sig: 0", "signal: none", "__WALL", "__WCLONE",
+                    "__WNOTHREAD", "pending", "blocked", "proc: [agent]", "var.caught_")) {
+                if (t.contains(k)) seen.add(k);
+            }
+        }
+        assertEquals(Set.of("- setpgid:", "- setsid:", "- handle:", "- mask:", "sig: 0", "signal: none", "__WALL", "__WCLONE",
+                "__WNOTHREAD", "pending", "blocked", "proc: [agent]", "var.caught_"), seen);
+    }
 }
