@@ -332,6 +332,7 @@ final class Exit {
         }
         // blocks in do_wait until a child changes state
         waiter.run = Task.WAIT;
+        waiter.waitWake = waiter.signal.chldWakeups; // asleep on wait_chldexit from here
         waiter.waitTarget = t;
         waiter.waitAny = any;
         waiter.waitOpts = opts;
@@ -477,7 +478,12 @@ final class Exit {
     private boolean wouldReturn(Task waiter) {
         probing = true;
         try {
-            return tryWait(waiter, waiter.waitTarget, waiter.waitAny, waiter.waitOpts) != -1;
+            int r = tryWait(waiter, waiter.waitTarget, waiter.waitAny, waiter.waitOpts);
+            // a waiter asleep in do_wait looks again only when __wake_up_parent wakes it (a child's exit,
+            // stop or continue): a child that stops being eligible meanwhile (its exec made its exit
+            // signal SIGCHLD, so __WCLONE no longer finds it) does not end the wait with ECHILD
+            if (r == -2) return waiter.signal.chldWakeups != waiter.waitWake;
+            return r != -1;
         } finally {
             probing = false;
         }
@@ -498,10 +504,16 @@ final class Exit {
                     w.waiters.remove(i);
                     continue;
                 }
-                // a stopped waiter is in its stop, not in do_wait: the wait goes on after SIGCONT
-                if (!waiter.stopped && !waiter.traceStopped && wouldReturn(waiter)) ready.add(waiter);
+                // a stopped waiter is in its stop, not in do_wait: the wait goes on after SIGCONT, and
+                // then looks again from the start (the call is restarted)
+                if (waiter.stopped || waiter.traceStopped) waiter.waitWake = Long.MIN_VALUE;
+                else if (wouldReturn(waiter)) ready.add(waiter);
             }
-            if (ready.isEmpty()) return;
+            if (ready.isEmpty()) {
+                // those woken that found nothing sleep again, until the next wake-up
+                for (Task waiter : w.waiters) if (!waiter.stopped && !waiter.traceStopped) waiter.waitWake = waiter.signal.chldWakeups;
+                return;
+            }
             Task waiter = ready.get(ready.size() == 1 ? 0 : w.choose("which of the waiters woken together returns first", names(ready, " first")));
             // what the lab knew of its last wait, should it never come back to tell (below)
             boolean valid = waiter.waitValid;

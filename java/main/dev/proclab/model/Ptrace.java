@@ -187,7 +187,7 @@ final class Ptrace {
                 boolean gone = !u.isLeader();
                 if (!gone && u.signal.nrThreads == 1) {
                     if (u.realParent.signal != tracer.signal) gone = w.signal.notifyParent(u, u.exitSignal);
-                    else gone = tracer.sighand.ignores(Signals.SIGCHLD);
+                    else if (gone = tracer.sighand.ignores(Signals.SIGCHLD)) tracer.signal.chldWakeups++; // __wake_up_parent
                 }
                 if (gone) dead.add(u);
             }

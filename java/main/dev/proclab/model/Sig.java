@@ -11,6 +11,7 @@ final class Sig {
     int nrThreads;           // tasks of the group not yet released (get_nr_threads)
     int live;                // tasks of the group not yet exited
     boolean isChildSubreaper;
+    long chldWakeups;        // __wake_up_parent calls on its wait_chldexit: a sleeping waiter looks again at each
     boolean leader;          // signal->leader: the group leads its session (setsid); fork does not inherit it
     boolean unkillable;      // SIGNAL_UNKILLABLE: the init of a pid namespace
     boolean groupExit;       // SIGNAL_GROUP_EXIT

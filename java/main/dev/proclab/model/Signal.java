@@ -21,6 +21,7 @@ final class Signal {
     /** do_notify_parent: signal the parent; true when the child is to be autoreaped (SIGCHLD ignored). */
     boolean notifyParent(Task t, int sig) {
         Task parent = t.parent(); // tsk->parent: the tracer while traced
+        parent.signal.chldWakeups++; // __wake_up_parent: its waiters look again
         // a parent that exec'd since the fork (self_exec_id moved) gets SIGCHLD, not the signal it asked
         // for: do_notify_parent checks every sig but SIGCHLD, none (0) too
         if (sig >= 0 && sig != Signals.SIGCHLD && t.parentExecId != parent.selfExecId) sig = Signals.SIGCHLD;
@@ -49,13 +50,38 @@ final class Signal {
         flushKernelSignals();
     }
 
+    /**
+     * The signals the kernel sent while a step ran (exit signals, SIGCHLD, SIGHUP and SIGCONT to an
+     * orphaned group) are all queued before any of their targets runs: a second SIGCHLD that finds the
+     * first still pending is lost (legacy_queue), as when a child's exit reparents a zombie to the same
+     * parent. Then the threads they woke take them.
+     */
     void flushKernelSignals() {
-        for (int i = 0; i < w.kernelSignalTargets.size(); i++) {
-            Task t = w.kernelSignalTargets.get(i);
-            signalGroup(t, (int) w.kernelSignals.get(i)[0], true);
+        while (!w.kernelSignalTargets.isEmpty()) {
+            List<Task> targets = new ArrayList<>(w.kernelSignalTargets);
+            List<long[]> sigs = new ArrayList<>(w.kernelSignals);
+            w.kernelSignalTargets.clear();
+            w.kernelSignals.clear();
+            batching = true;
+            try {
+                for (int i = 0; i < targets.size(); i++) signalGroup(targets.get(i), (int) sigs.get(i)[0], true);
+            } finally {
+                batching = false;
+            }
+            List<Task> wake = new ArrayList<>(toWake);
+            toWake.clear();
+            for (Task u : wake) deliver(u);
         }
-        w.kernelSignalTargets.clear();
-        w.kernelSignals.clear();
+    }
+
+    /** While the kernel's own signals are being queued, the threads they wake run only afterwards. */
+    private boolean batching;
+    private final List<Task> toWake = new ArrayList<>();
+
+    /** signal_wake_up: the thread takes what is pending for it now, or once the kernel's batch is queued. */
+    private void wake(Task u) {
+        if (!batching) deliver(u);
+        else if (!toWake.contains(u)) toWake.add(u);
     }
 
     /**
@@ -167,7 +193,7 @@ final class Signal {
             taker.sigpending = true;
             return;
         }
-        deliver(taker);
+        wake(taker);
     }
 
     /**
@@ -237,6 +263,7 @@ final class Signal {
             if (u.mm != null && !u.execd && u.mm.var(var) >= 0) w.memory.writeVar(u, var, 1, true);
         }
         if (u.run == Task.BLOCK) u.run = Task.IDLE;
+        if (u.run == Task.WAIT) u.waitWake = Long.MIN_VALUE; // its wait is restarted (SA_RESTART): it looks again
     }
 
     /** The variable the agent's handler counts a signal in. */
@@ -250,7 +277,9 @@ final class Signal {
      * SA_NOCLDSTOP); SIG_DFL drops it unless it is blocked or handled.
      */
     void notifyCldstop(Task to) {
-        if (to == null || to.exitState != Task.ALIVE || to.sighand.ignores(Signals.SIGCHLD)) return;
+        if (to == null || to.exitState != Task.ALIVE) return;
+        to.signal.chldWakeups++; // "Even if SIGCHLD is not generated, we must wake up wait4 calls."
+        if (to.sighand.ignores(Signals.SIGCHLD)) return;
         queueKernelSignal(to, Signals.SIGCHLD);
     }
 
@@ -371,6 +400,6 @@ final class Signal {
             woken.remove(first);
             woken.add(0, first);
         }
-        for (Task u : woken) deliver(u);
+        for (Task u : woken) wake(u);
     }
 }

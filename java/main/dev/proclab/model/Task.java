@@ -76,6 +76,7 @@ final class Task {
     Task waitTarget;
     boolean waitAny;
     int waitOpts;
+    long waitWake;         // Sig.chldWakeups when it last went to sleep in do_wait
 
     /** The record of a name whose creating step failed: it exists nowhere, and stays reaped. */
     static Task never() {
