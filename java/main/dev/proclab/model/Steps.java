@@ -231,7 +231,7 @@ final class Steps {
             p.busyUntil = w.clock + h.duration().micros();
             w.timed.add(new Timer(p.busyUntil, p));
         } else if (s instanceof Step.Block) {
-            p.run = Task.BLOCK; // pause(): only a handled signal would end it, and the lab installs none
+            p.run = Task.BLOCK; // pause(): only a signal it catches (handle) ends it (Signal.runHandlers)
         } else if (s instanceof Step.SetVar v) {
             w.memory.writeVar(p, v.var(), v.value(), false);
         } else if (s instanceof Step.AddVar v) {
