@@ -344,17 +344,25 @@ final class Exit {
                 if (considerTask(waiter, c, opts)) return 0;
             }
             if (w.tracedCount == 0) continue;
-            // ptrace_do_wait: the tasks this thread traces
+            // ptrace_do_wait: the tasks this thread traces, on its ptraced list (ptrace_link adds at
+            // the head: the last attached first)
+            List<Task> traced = new java.util.ArrayList<>();
             for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) {
-                for (Task u = p; u != null; u = u.nextThread) {
-                    if (u.ptracer != th) continue;
+                for (Task u = p; u != null; u = u.nextThread) if (u.ptracer == th) traced.add(u);
+            }
+            traced.sort((a, b) -> Long.compare(b.attachSeq, a.attachSeq));
+            {
+                for (Task u : traced) {
                     if (!any && u != target) continue;
                     // (a thread is nobody's child: only a group's leader is on its parent's list)
                     if (u.realParent.signal == waiter.signal && u.isLeader()) {
                         // an own child was considered above, unless eligible_child passed it over as a
                         // clone child: traced by us, it is eligible here whatever its exit signal
                         boolean clone = u.exitSignal != Signals.SIGCHLD;
-                        if (!(clone != ((opts & WCLONE) != 0) && (opts & WALL) == 0)) continue;
+                        boolean passedOver = clone != ((opts & WCLONE) != 0) && (opts & WALL) == 0;
+                        // seen among this very thread's children just now; another thread's child is
+                        // met here first when this thread's turn comes before its parent's
+                        if (u.realParent == th && !passedOver) continue;
                         eligible = true;
                         if (considerTask(waiter, u, opts)) return 0;
                         continue;
@@ -411,7 +419,10 @@ final class Exit {
             return true;
         }
         Sig s = c.signal;
-        if ((opts & WUNTRACED) != 0 && s.stopSig != 0 && s.stopNotify) {
+        // traced by the waiter's own group: wait_consider_task takes it as a tracee (ptrace = 1), and
+        // task_stopped_code sees only its ptrace stop, never the group stop
+        boolean ownTracee = c.ptracer != null && c.ptracer.signal == waiter.signal;
+        if ((opts & WUNTRACED) != 0 && !ownTracee && s.stopSig != 0 && s.stopNotify) {
             if (probing) return true;
             record(waiter, c, WaitStatus.stoppedBy(s.stopSig));
             if ((opts & WNOWAIT) == 0) s.stopNotify = false;

@@ -61,6 +61,7 @@ final class Ptrace {
         if (target.exitState != Task.ALIVE) return Errno.EPERM;
         if (target.ptracer != null) return Errno.EPERM;
         target.ptracer = tracer;
+        target.attachSeq = ++w.attachCounter;
         tracer.tracees++;
         w.tracedCount++;
         // PTRACE_INTERRUPT: the trap stop comes when the target next checks for signals; a vfork
@@ -160,9 +161,11 @@ final class Ptrace {
         if (t.signal.stopSig != 0 && t.exitState == Task.ALIVE) t.stopped = true;
         // running again, it takes what was sent while it was traced (get_signal, no tracer to ask now)
         // (a vfork parent in D does not run: it takes them when its child lets it go)
+        // It runs only after its tracer's exit is over (exit_notify included): a signal it then
+        // dies of comes after the tracer's own end has been told.
         if (t.exitState == Task.ALIVE && !t.stopped && t.run != Task.VFORK && t.signal.pending != 0 && !traced(t)) {
             t.sigpending = true;
-            w.signal.takePending(t);
+            w.signal.resumeAfterKernelSignals(t);
         }
     }
 

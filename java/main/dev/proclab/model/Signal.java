@@ -107,7 +107,7 @@ final class Signal {
             // sig_ignored spares a traced target (its tracer may want to see it), SIGKILL excepted;
             // then get_signal of an unkillable group drops all but SIGKILL and SIGSTOP, unless the
             // taking thread is traced and reports it first
-            if (t.ptracer == null || sig == Signals.SIGKILL) return;
+            if (t.ptracer == null || sig == Signals.SIGKILL || isDefaultIgnored(sig)) return;
             if (sig != Signals.SIGSTOP) {
                 Task taker = chooseThread(t);
                 if (taker == null || taker.ptracer != null) s.pending |= 1L << sig;
@@ -221,6 +221,16 @@ final class Signal {
         Sig s = t.signal;
         if (s.pending == 0 || t.exitState != Task.ALIVE || t.stopped || t.traceStopped) return;
         int sig = nextSignal(s.pending);
+        // get_signal: what the group ignores by default, and for an unkillable init all but SIGKILL and
+        // SIGSTOP, is dropped (a tracer, though, sees it first)
+        if (t.ptracer == null && (isDefaultIgnored(sig) || s.unkillable && sig != Signals.SIGKILL && sig != Signals.SIGSTOP)) {
+            s.pending &= ~(1L << sig);
+            if (s.pending != 0) {
+                t.sigpending = true;
+                takePending(t);
+            }
+            return;
+        }
         if (t.ptracer != null) {
             // ptrace_signal: a tracee stops for its tracer with the signal (signal-delivery-stop)
             s.pending &= ~(1L << sig);
