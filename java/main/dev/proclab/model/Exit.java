@@ -48,12 +48,12 @@ final class Exit {
         // mm_release → complete_vfork_done: the parent wakes, but the child runs on to exit_notify in
         // the same breath, before the parent has been scheduled: the exit signal reaches it first
         Task vforkParent = w.fork.releaseVforkLater(t);
-        // a race the kernel may lose: the parent, woken on another CPU, may take what waited for it
-        // before the exit signal comes (it matters only if both are there)
-        if (vforkParent != null && vforkParent.signal.pending != 0 && t.isLeader() && t.exitSignal > 0
-                && t.exitSignal != Signals.SIGCHLD && !vforkParent.sighand.ignores(t.exitSignal)
-                && w.choose("whether the vfork parent runs before its child's exit signal comes",
-                        List.of("the exit signal first", "the parent first")) == 1) {
+        // a race either side may win: the parent, woken on another CPU, may take what waited for it
+        // before the exit signal comes, or before a waiter the exit wakes takes the child (it matters
+        // only when something waits for the parent)
+        if (vforkParent != null && vforkParent.signal.pending != 0
+                && w.choose("whether the vfork parent runs before its child's exit is told",
+                        List.of("the exit signal and the woken waiters first", "the parent first")) == 1) {
             w.fork.resumeFromVfork(vforkParent);
             vforkParent = null;
         }
@@ -472,7 +472,10 @@ final class Exit {
                     continue;
                 }
                 // a stopped waiter is in its stop, not in do_wait: the wait goes on after SIGCONT
-                if (!waiter.stopped && !waiter.traceStopped && wouldReturn(waiter)) ready.add(waiter);
+                // one with a signal to take (TIF_SIGPENDING) leaves do_wait for get_signal first
+                // (-ERESTARTSYS): the wait is made again after the signal's effect
+                boolean signalFirst = waiter.sigpending && waiter.signal.pending != 0;
+                if (!waiter.stopped && !waiter.traceStopped && !signalFirst && wouldReturn(waiter)) ready.add(waiter);
             }
             if (ready.isEmpty()) return;
             Task waiter = ready.get(ready.size() == 1 ? 0 : w.choose("which of the waiters woken together returns first", names(ready, " first")));

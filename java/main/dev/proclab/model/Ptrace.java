@@ -39,15 +39,19 @@ final class Ptrace {
 
     /** ptrace_attach holding cred_guard_mutex: the checks under it, the link, then PTRACE_INTERRUPT. */
     private int attach(Task tracer, Task target) {
-        // __ptrace_may_access: same uids and a dumpable mm, else CAP_SYS_PTRACE
-        boolean needCap = tracer.kuid != target.kuid || tracer.kuid != target.ksuid
-                || target.mm != null && !target.mm.dumpable;
+        // __ptrace_may_access: the same uids, else CAP_SYS_PTRACE in the target's namespace; then a
+        // dumpable mm, else CAP_SYS_PTRACE in the namespace the mm was made in (mm->user_ns)
+        boolean needCap = tracer.kuid != target.kuid || tracer.kuid != target.ksuid;
         // yama_ptrace_access_check: scope 1 lets only ancestors attach without CAP_SYS_PTRACE
         if (w.cfg.yamaScope() >= 3) return Errno.EPERM;
         if (w.cfg.yamaScope() == 2 || w.cfg.yamaScope() == 1 && !isDescendant(target, tracer)) needCap = true;
         if (needCap) {
             // ptrace_has_cap(the target's user namespace, CAP_SYS_PTRACE)
             if (!UserNs.capable(tracer, target.userNs)) return Errno.EPERM;
+            tracer.flags |= PF_SUPERPRIV;
+        }
+        if (target.mm != null && !target.mm.dumpable) {
+            if (!UserNs.capable(tracer, target.mm.userNs)) return Errno.EPERM;
             tracer.flags |= PF_SUPERPRIV;
         }
         // cap_ptrace_access_check: a target of another user namespace, or with capabilities its
