@@ -297,7 +297,8 @@ final class Signal {
             if (u.run == Task.PROG_SLEEP && u.busyUntil <= w.clock) w.exit.doExit(u, u.progStatus);
             else if ((u.run == Task.HOLD || u.run == Task.SPIN) && u.busyUntil <= w.clock) u.run = Task.IDLE;
         }
-        if (s.pending != 0 && s.live > 0) {
+        // (a tracee in its ptrace stop stays there: it reports what is pending to its tracer first)
+        if (s.pending != 0 && s.live > 0 && !traced(t)) {
             int sig = nextSignal(s.pending);
             s.pending = 0;
             Task taker = t;
