@@ -24,6 +24,7 @@ final class Exec {
             w.memory.mmput(t.mm);
         }
         t.mm = w.memory.newImageMm(true);
+        t.mm.userNs = t.userNs; // exec'd where it lives: mm->user_ns (main re-execs inside its namespaces)
         t.comm = comm;
         t.flags = (t.flags & ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NOFREEZE | PF_NO_SETAFFINITY | PF_KTHREAD | PF_IDLE)) | PF_RANDOMIZE;
     }

@@ -48,12 +48,12 @@ final class Exit {
         // mm_release → complete_vfork_done: the parent wakes, but the child runs on to exit_notify in
         // the same breath, before the parent has been scheduled: the exit signal reaches it first
         Task vforkParent = w.fork.releaseVforkLater(t);
-        // a race the kernel may lose: the parent, woken on another CPU, may take what waited for it
-        // before the exit signal comes (it matters only if both are there)
-        if (vforkParent != null && vforkParent.signal.pending != 0 && t.isLeader() && t.exitSignal > 0
-                && t.exitSignal != Signals.SIGCHLD && !vforkParent.sighand.ignores(t.exitSignal)
-                && w.choose("whether the vfork parent runs before its child's exit signal comes",
-                        List.of("the exit signal first", "the parent first")) == 1) {
+        // a race either side may win: the parent, woken on another CPU, may take what waited for it
+        // before the exit signal comes, or before a waiter the exit wakes takes the child (it matters
+        // only when something waits for the parent)
+        if (vforkParent != null && vforkParent.signal.pending != 0
+                && w.choose("whether the vfork parent runs before its child's exit is told",
+                        List.of("the exit signal and the woken waiters first", "the parent first")) == 1) {
             w.fork.resumeFromVfork(vforkParent);
             vforkParent = null;
         }
@@ -383,17 +383,25 @@ final class Exit {
                 if (considerTask(waiter, c, opts)) return 0;
             }
             if (w.tracedCount == 0) continue;
-            // ptrace_do_wait: the tasks this thread traces
+            // ptrace_do_wait: the tasks this thread traces, on its ptraced list (ptrace_link adds at
+            // the head: the last attached first)
+            List<Task> traced = new java.util.ArrayList<>();
             for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) {
-                for (Task u = p; u != null; u = u.nextThread) {
-                    if (u.ptracer != th) continue;
+                for (Task u = p; u != null; u = u.nextThread) if (u.ptracer == th) traced.add(u);
+            }
+            traced.sort((a, b) -> Long.compare(b.attachSeq, a.attachSeq));
+            {
+                for (Task u : traced) {
                     if (!any && u != target) continue;
                     // (a thread is nobody's child: only a group's leader is on its parent's list)
                     if (u.realParent.signal == waiter.signal && u.isLeader()) {
                         // an own child was considered above, unless eligible_child passed it over as a
                         // clone child: traced by us, it is eligible here whatever its exit signal
                         boolean clone = u.exitSignal != Signals.SIGCHLD;
-                        if (!(clone != ((opts & WCLONE) != 0) && (opts & WALL) == 0)) continue;
+                        boolean passedOver = clone != ((opts & WCLONE) != 0) && (opts & WALL) == 0;
+                        // seen among this very thread's children just now; another thread's child is
+                        // met here first when this thread's turn comes before its parent's
+                        if (u.realParent == th && !passedOver) continue;
                         eligible = true;
                         if (considerTask(waiter, u, opts)) return 0;
                         continue;
@@ -450,7 +458,10 @@ final class Exit {
             return true;
         }
         Sig s = c.signal;
-        if ((opts & WUNTRACED) != 0 && s.stopSig != 0 && s.stopNotify) {
+        // traced by the waiter's own group: wait_consider_task takes it as a tracee (ptrace = 1), and
+        // task_stopped_code sees only its ptrace stop, never the group stop
+        boolean ownTracee = c.ptracer != null && c.ptracer.signal == waiter.signal;
+        if ((opts & WUNTRACED) != 0 && !ownTracee && s.stopSig != 0 && s.stopNotify) {
             if (probing) return true;
             record(waiter, c, WaitStatus.stoppedBy(s.stopSig));
             if ((opts & WNOWAIT) == 0) s.stopNotify = false;
@@ -505,13 +516,20 @@ final class Exit {
                     continue;
                 }
                 // a stopped waiter is in its stop, not in do_wait: the wait goes on after SIGCONT, and
-                // then looks again from the start (the call is restarted)
-                if (waiter.stopped || waiter.traceStopped) waiter.waitWake = Long.MIN_VALUE;
+                // then looks again from the start (the call is restarted); one with a signal to take
+                // (TIF_SIGPENDING) leaves do_wait for get_signal first (-ERESTARTSYS): the wait is made
+                // again after the signal's effect
+                boolean signalFirst = waiter.sigpending && waiter.signal.pending != 0;
+                if (waiter.stopped || waiter.traceStopped || signalFirst) waiter.waitWake = Long.MIN_VALUE;
                 else if (wouldReturn(waiter)) ready.add(waiter);
             }
             if (ready.isEmpty()) {
                 // those woken that found nothing sleep again, until the next wake-up
-                for (Task waiter : w.waiters) if (!waiter.stopped && !waiter.traceStopped) waiter.waitWake = waiter.signal.chldWakeups;
+                for (Task waiter : w.waiters) {
+                    if (!waiter.stopped && !waiter.traceStopped && !(waiter.sigpending && waiter.signal.pending != 0)) {
+                        waiter.waitWake = waiter.signal.chldWakeups;
+                    }
+                }
                 return;
             }
             Task waiter = ready.get(ready.size() == 1 ? 0 : w.choose("which of the waiters woken together returns first", names(ready, " first")));

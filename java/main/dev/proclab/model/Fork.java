@@ -290,6 +290,7 @@ final class Fork {
         Mm m = new Mm();
         m.imageVmas = old.imageVmas;
         m.dumpable = old.dumpable; // mmf_init_flags keeps the dumpable bits
+        m.userNs = old.userNs;     // mm_init(mm, p, oldmm->user_ns)
         int n = old.nRegions;
         if (n > m.regionNames.length) {
             m.regionNames = new String[n];

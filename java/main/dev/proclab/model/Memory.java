@@ -28,6 +28,7 @@ final class Memory {
     /** A fresh mm (exec_mmap) made by {@code t}: mm_alloc, the image's VMAs, its anonymous ones' anon_vmas. */
     Mm newImageMm(boolean agentImage, Task t) {
         Mm m = new Mm();
+        if (t != null) m.userNs = t.userNs; // bprm_mm_init → mm_alloc: current_user_ns()
         m.imageVmas = w.cfg.imageVmas();
         m.imageAnon = w.cfg.image().anonVmas();
         m.addRegion("", 1);

@@ -14,6 +14,7 @@ final class Mm {
     static final long IMAGE_PTE_KB = 40;
 
     int users = 1;
+    UserNs userNs = UserNs.INIT; // mm->user_ns: the namespace of whoever exec'd it (fork keeps it)
     boolean dumpable = true; // MMF_DUMPABLE: SUID_DUMP_USER, or cleared by a change of credentials
     int imageVmas;
     String[] regionNames = new String[2];

@@ -39,15 +39,19 @@ final class Ptrace {
 
     /** ptrace_attach holding cred_guard_mutex: the checks under it, the link, then PTRACE_INTERRUPT. */
     private int attach(Task tracer, Task target) {
-        // __ptrace_may_access: same uids and a dumpable mm, else CAP_SYS_PTRACE
-        boolean needCap = tracer.kuid != target.kuid || tracer.kuid != target.ksuid
-                || target.mm != null && !target.mm.dumpable;
+        // __ptrace_may_access: the same uids, else CAP_SYS_PTRACE in the target's namespace; then a
+        // dumpable mm, else CAP_SYS_PTRACE in the namespace the mm was made in (mm->user_ns)
+        boolean needCap = tracer.kuid != target.kuid || tracer.kuid != target.ksuid;
         // yama_ptrace_access_check: scope 1 lets only ancestors attach without CAP_SYS_PTRACE
         if (w.cfg.yamaScope() >= 3) return Errno.EPERM;
         if (w.cfg.yamaScope() == 2 || w.cfg.yamaScope() == 1 && !isDescendant(target, tracer)) needCap = true;
         if (needCap) {
             // ptrace_has_cap(the target's user namespace, CAP_SYS_PTRACE)
             if (!UserNs.capable(tracer, target.userNs)) return Errno.EPERM;
+            tracer.flags |= PF_SUPERPRIV;
+        }
+        if (target.mm != null && !target.mm.dumpable) {
+            if (!UserNs.capable(tracer, target.mm.userNs)) return Errno.EPERM;
             tracer.flags |= PF_SUPERPRIV;
         }
         // cap_ptrace_access_check: a target of another user namespace, or with capabilities its
@@ -61,6 +65,7 @@ final class Ptrace {
         if (target.exitState != Task.ALIVE) return Errno.EPERM;
         if (target.ptracer != null) return Errno.EPERM;
         target.ptracer = tracer;
+        target.attachSeq = ++w.attachCounter;
         tracer.tracees++;
         w.tracedCount++;
         // PTRACE_INTERRUPT: the trap stop comes when the target next checks for signals; a vfork
@@ -161,9 +166,11 @@ final class Ptrace {
         if (t.signal.stopSig != 0 && t.exitState == Task.ALIVE) t.stopped = true;
         // running again, it takes what was sent while it was traced (get_signal, no tracer to ask now)
         // (a vfork parent in D does not run: it takes them when its child lets it go)
+        // It runs only after its tracer's exit is over (exit_notify included): a signal it then
+        // dies of comes after the tracer's own end has been told.
         if (t.exitState == Task.ALIVE && !t.stopped && t.run != Task.VFORK && t.signal.pending != 0 && !traced(t)) {
             t.sigpending = true;
-            w.signal.takePending(t);
+            w.signal.resumeAfterKernelSignals(t);
         }
     }
 

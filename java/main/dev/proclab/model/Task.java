@@ -20,6 +20,7 @@ final class Task {
     int flags;
     int uid, suid;         // as its own user namespace sees them
     int kuid, ksuid;       // as the kernel keeps them (kuid_t): what permission checks compare
+    long attachSeq;        // when its tracer attached (ptrace_link: the newest first on the ptraced list)
     boolean inUserNs;      // lives in a user namespace below the initial one
     UserNs userNs = UserNs.INIT; // which one (what capability checks walk)
     boolean nsCaps;        // made that user namespace (CLONE_NEWUSER): all capabilities in it

@@ -68,6 +68,7 @@ final class World {
     Task swapper, init, kthreadd, agent, main;
     int nrThreads;
     int tracedCount;
+    long attachCounter;
     int cgroupCount;
     Integer pidsMax;
     long clock; // microseconds since begin
