@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every lab of the corpus, and every one waiting in corpus-pending/, is a lab file an editor
- * accepts (docs/lab.schema.json): the pending ones stay runnable for whoever fixes their bug.
+ * Every lab of the corpus, every one waiting in corpus-pending/, and every regression lab the
+ * fuzzer's findings left is a lab file an editor accepts (docs/lab.schema.json).
  */
 class CorpusSchemaTest {
     private static final Path HOME = Path.of(System.getProperty("proclab.home", "."));
@@ -31,8 +31,10 @@ class CorpusSchemaTest {
         }
         YAMLMapper yaml = new YAMLMapper();
         List<Path> labs = new ArrayList<>(Corpus.labs());
-        try (Stream<Path> pending = Files.list(Corpus.dir("/corpus-pending"))) {
-            pending.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(labs::add);
+        for (String more : List.of("/corpus-pending", "/regressions")) {
+            try (Stream<Path> s = Files.list(Corpus.dir(more))) {
+                s.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(labs::add);
+            }
         }
         for (Path lab : labs) {
             List<String> problems = new ArrayList<>();
