@@ -52,19 +52,25 @@ static ssize_t read_small(const char *path, char *buf, size_t size)
 	return n;
 }
 
-/* The state letter: stat is cut at the LAST ')' since comm may hold ')'. */
-int proc_state(pid_t host_pid)
+/* state letter and ppid from /proc/PID/stat (cut at the last ')'); 0 when gone */
+static int stat_state_ppid(pid_t pid, pid_t *ppid)
 {
 	char path[64], buf[1024];
-	if (host_pid <= 0)
-		return 0;
-	snprintf(path, sizeof path, "/proc/%d/stat", host_pid);
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
 	if (read_small(path, buf, sizeof buf) <= 0)
 		return 0;
 	char *p = strrchr(buf, ')');
 	if (!p || p[1] != ' ' || !p[2])
 		return 0;
+	if (ppid)
+		*ppid = (pid_t)strtol(p + 4, NULL, 10);
 	return (unsigned char)p[2];
+}
+
+/* The state letter: stat is cut at the LAST ')' since comm may hold ')'. */
+int proc_state(pid_t host_pid)
+{
+	return host_pid > 0 ? stat_state_ppid(host_pid, NULL) : 0;
 }
 
 /* pidfd fdinfo "Pid:" is the pid in the agent's namespace, -1 once reaped */
@@ -624,20 +630,6 @@ int children_may_change(struct task *p)
 	struct child_scan s = {p->host_pid, 0};
 	for_each_thread(p->host_pid, scan_children, &s);
 	return s.may_change;
-}
-
-/* state letter and ppid from /proc/PID/stat (cut at the last ')'); 0 when gone */
-static int stat_state_ppid(pid_t pid, pid_t *ppid)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", pid);
-	if (read_small(path, buf, sizeof buf) <= 0)
-		return 0;
-	char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2])
-		return 0;
-	*ppid = (pid_t)strtol(p + 4, NULL, 10);
-	return (unsigned char)p[2];
 }
 
 static void count_live(pid_t tid, const char *st, void *arg)
