@@ -64,9 +64,11 @@ static size_t group_kids(struct task *p, struct kid_pid **out)
 		struct sbuf b = {0};
 		if (read_file(path, &b) == 0 && b.p) {
 			char *q = b.p, *end;
-			for (long c; (c = strtol(q, &end, 10)) > 0 || end != q; q = end) {
+			for (;;) {
+				long c = strtol(q, &end, 10);
 				if (end == q)
 					break;
+				q = end;
 				if (n == cap) {
 					cap = cap ? cap * 2 : 64;
 					struct kid_pid *r = realloc(*out, cap * sizeof **out);

@@ -1,5 +1,7 @@
 package dev.proclab.fuzz;
 
+import static dev.proclab.kernel.YamlScalar.quote;
+
 import dev.proclab.kernel.Sandbox;
 import dev.proclab.kernel.Step;
 import java.util.ArrayList;
@@ -96,24 +98,5 @@ public final class LabText {
         List<String> q = new ArrayList<>();
         for (String x : xs) q.add(quote(x));
         return list(q);
-    }
-
-    /** A YAML double-quoted scalar (JSON's escapes), which reads back as exactly the string. */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) b.append(String.format("\\x%02x", (int) c));
-                    else b.append(c);
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }

@@ -90,7 +90,7 @@ final class Exit {
         } else {
             releaseTask(t, true); // threads are autoreaped (exit_signal -1)
         }
-        if (vforkParent != null) w.signal.resumeAfterKernelSignals(vforkParent);
+        if (vforkParent != null) w.signal.resumeAfterStep(vforkParent);
     }
 
     /** find_child_reaper + find_new_reaper + reparent_leader. */
@@ -376,9 +376,7 @@ final class Exit {
         for (Task th : (opts & WNOTHREAD) != 0 ? List.of(waiter) : threadsFrom(waiter)) {
             for (Task c = th.firstChild; c != null; c = c.nextSibling) {
                 if (!any && c != target) continue;
-                // eligible_child: a "clone" child (exit signal not SIGCHLD) only with __WCLONE or __WALL
-                boolean clone = c.exitSignal != Signals.SIGCHLD;
-                if (clone != ((opts & WCLONE) != 0) && (opts & WALL) == 0) continue;
+                if (passedOverAsClone(c, opts)) continue;
                 eligible = true;
                 if (considerTask(waiter, c, opts)) return 0;
             }
@@ -390,40 +388,43 @@ final class Exit {
                 for (Task u = p; u != null; u = u.nextThread) if (u.ptracer == th) traced.add(u);
             }
             traced.sort((a, b) -> Long.compare(b.attachSeq, a.attachSeq));
-            {
-                for (Task u : traced) {
-                    if (!any && u != target) continue;
-                    // (a thread is nobody's child: only a group's leader is on its parent's list)
-                    if (u.realParent.signal == waiter.signal && u.isLeader()) {
-                        // an own child was considered above, unless eligible_child passed it over as a
-                        // clone child: traced by us, it is eligible here whatever its exit signal
-                        boolean clone = u.exitSignal != Signals.SIGCHLD;
-                        boolean passedOver = clone != ((opts & WCLONE) != 0) && (opts & WALL) == 0;
-                        // seen among this very thread's children just now; another thread's child is
-                        // met here first when this thread's turn comes before its parent's
-                        if (u.realParent == th && !passedOver) continue;
-                        eligible = true;
-                        if (considerTask(waiter, u, opts)) return 0;
-                        continue;
-                    }
+            for (Task u : traced) {
+                if (!any && u != target) continue;
+                // (a thread is nobody's child: only a group's leader is on its parent's list)
+                if (u.realParent.signal == waiter.signal && u.isLeader()) {
+                    // an own child was considered above, unless eligible_child passed it over as a
+                    // clone child: traced by us, it is eligible here whatever its exit signal
+                    boolean passedOver = passedOverAsClone(u, opts);
+                    // seen among this very thread's children just now; another thread's child is
+                    // met here first when this thread's turn comes before its parent's
+                    if (u.realParent == th && !passedOver) continue;
                     eligible = true;
-                    if (u.exitState == Task.ZOMBIE) {
-                        if (u.isLeader() && u.signal.nrThreads > 1) continue; // delay_group_leader
-                        if (probing) return 0;
-                        record(waiter, u, exitStatus(u));
-                        if ((opts & WNOWAIT) == 0) w.ptrace.releaseToParent(u);
-                        return 0;
-                    }
-                    if (u.traceStopped && u.ptraceCode != 0) {
-                        if (probing) return 0;
-                        record(waiter, u, u.ptraceCode << 8 | 0x7f);
-                        if ((opts & WNOWAIT) == 0) u.ptraceCode = 0;
-                        return 0;
-                    }
+                    if (considerTask(waiter, u, opts)) return 0;
+                    continue;
+                }
+                eligible = true;
+                if (u.exitState == Task.ZOMBIE) {
+                    if (u.isLeader() && u.signal.nrThreads > 1) continue; // delay_group_leader
+                    if (probing) return 0;
+                    record(waiter, u, exitStatus(u));
+                    if ((opts & WNOWAIT) == 0) w.ptrace.releaseToParent(u);
+                    return 0;
+                }
+                if (u.traceStopped && u.ptraceCode != 0) {
+                    if (probing) return 0;
+                    record(waiter, u, u.ptraceCode << 8 | 0x7f);
+                    if ((opts & WNOWAIT) == 0) u.ptraceCode = 0;
+                    return 0;
                 }
             }
         }
         return eligible ? -1 : -2;
+    }
+
+    /** eligible_child without ptrace: a "clone" child (exit signal not SIGCHLD) only with __WCLONE or __WALL, the others only without __WCLONE. */
+    private static boolean passedOverAsClone(Task c, int opts) {
+        boolean clone = c.exitSignal != Signals.SIGCHLD;
+        return clone != ((opts & WCLONE) != 0) && (opts & WALL) == 0;
     }
 
     /** The threads of t's group, t first, then on in the thread list, wrapping past its end to the leader. */

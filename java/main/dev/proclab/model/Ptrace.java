@@ -170,7 +170,7 @@ final class Ptrace {
         // dies of comes after the tracer's own end has been told.
         if (t.exitState == Task.ALIVE && !t.stopped && t.run != Task.VFORK && t.signal.pending != 0 && !traced(t)) {
             t.sigpending = true;
-            w.signal.resumeAfterKernelSignals(t);
+            w.signal.resumeAfterStep(t);
         }
     }
 

@@ -96,8 +96,8 @@ final class Signal {
 
     private final java.util.List<Task> resuming = new java.util.ArrayList<>();
 
-    /** A vfork parent whose child's exit woke it: it runs after the exit's signals are sent. */
-    void resumeAfterKernelSignals(Task parent) {
+    /** A task woken in the step (a vfork parent let go, a tracee detached): it runs once the step's signals are sent and its waiters have run. */
+    void resumeAfterStep(Task parent) {
         resuming.add(parent);
     }
 

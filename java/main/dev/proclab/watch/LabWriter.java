@@ -1,5 +1,7 @@
 package dev.proclab.watch;
 
+import static dev.proclab.kernel.YamlScalar.quote;
+
 import dev.proclab.kernel.WaitStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -111,23 +113,5 @@ public final class LabWriter {
         List<String> q = new ArrayList<>();
         for (String a : argv) q.add(quote(a));
         return "[" + String.join(", ", q) + "]";
-    }
-
-    /** A YAML double-quoted string (JSON's escapes are YAML's). */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-                    else b.append(c);
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }
