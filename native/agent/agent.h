@@ -154,6 +154,7 @@ void settle_rest(struct task *t, int64_t deadline);
 /* observe.c */
 int read_file(const char *path, struct sbuf *out);
 int proc_state(pid_t host_pid);      /* stat state letter, 0 when gone */
+int mid_exit(pid_t host_pid);        /* on its way through do_exit, not yet Z */
 int task_exists(struct task *t);
 void observe_task(struct task *t, char **regions, int nregions, struct sbuf *res);
 int observe_pid(pid_t host_pid, struct sbuf *res);

@@ -73,6 +73,24 @@ int proc_state(pid_t host_pid)
 	return host_pid > 0 ? stat_state_ppid(host_pid, NULL) : 0;
 }
 
+/* PF_EXITING set and not yet a zombie: R or D writing a core, S where a
+ * namespace's init waits for its namespace to empty (zap_pid_ns_processes).
+ * A trace stop in exit (t, PTRACE_EVENT_EXIT) is a state of its own. */
+int mid_exit(pid_t host_pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", host_pid);
+	if (host_pid <= 0 || read_small(path, buf, sizeof buf) <= 0)
+		return 0;
+	char *p = strrchr(buf, ')');
+	unsigned long flags = 0;
+	if (!p || p[1] != ' ' || !strchr("RSD", p[2]))
+		return 0;
+	if (sscanf(p + 3, " %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		return 0;
+	return (flags & 0x4) != 0; /* PF_EXITING */
+}
+
 /* pidfd fdinfo "Pid:" is the pid in the agent's namespace, -1 once reaped */
 pid_t pidfd_host_pid(int pidfd)
 {
@@ -579,7 +597,9 @@ static void scan_progress(pid_t tid, const char *st, void *arg)
 			if (e == p)
 				break;
 			p = e;
-			if (progresses((pid_t)c, s->depth + 1))
+			/* one the lab made before the exec is the lab's to move */
+			struct task *t = task_by_host_pid((pid_t)c);
+			if ((!t || t->execd || t->execing) && progresses((pid_t)c, s->depth + 1))
 				s->yes = 1;
 		}
 	}

@@ -100,6 +100,14 @@ static void settle_named(struct ctx *x, struct node *c)
 	if (ntasks <= 256)
 		for (int i = 0; i < ntasks; i++)
 			settle_rest(tasks[i], dl);
+	/* a task the step killed may still be on its way through do_exit (a
+	 * core being written, a spinner's, under load): the model's answer is
+	 * the zombie at the end of it */
+	for (int i = 0; i < ntasks; i++) {
+		struct task *t = tasks[i];
+		if (!t->reaped && t->host_pid > 0)
+			WAIT_UNTIL(!mid_exit(t->host_pid), dl);
+	}
 	/* a task in X (EXIT_DEAD) is on its way out of /proc: release_task is
 	 * under way (an autoreaped child, a reaped zombie) */
 	for (int i = 0; i < ntasks; i++) {
