@@ -534,39 +534,95 @@ final class Exit {
                 return;
             }
             Task waiter = ready.get(ready.size() == 1 ? 0 : w.choose("which of the waiters woken together returns first", names(ready, " first")));
-            // what the lab knew of its last wait, should it never come back to tell (below)
-            boolean valid = waiter.waitValid;
-            Task task = waiter.waitTask;
-            int status = waiter.waitStatus, errno = waiter.errno;
-            int events = w.events == null ? 0 : w.events.size();
-            int r = tryWait(waiter, waiter.waitTarget, waiter.waitAny, waiter.waitOpts);
-            w.waiters.remove(waiter);
-            waiter.run = Task.IDLE;
-            if (r == -2) {
-                waiter.waitValid = false;
-                waiter.errno = Errno.ECHILD;
-                w.event(waiter.name, Event.RETURNED, "waitpid returned ECHILD");
-            } else {
-                waiter.errno = 0;
-                w.event(waiter.name, Event.RETURNED, "waitpid returned with status " + waiter.waitStatus);
-            }
-            w.signal.flushKernelSignals();
-            if (waiter.exitState != Task.ALIVE) {
-                // a fatal signal (its child's exit signal) ended it on its way back to user mode: the
-                // reap is done, but the call never returned to the lab, which keeps what it knew
-                waiter.waitValid = valid;
-                waiter.waitTask = task;
-                waiter.waitStatus = status;
-                waiter.errno = errno;
-                if (w.events != null) {
-                    for (int i = w.events.size() - 1; i >= events; i--) {
-                        if (w.events.get(i).kind().equals(Event.RETURNED) && waiter.name != null && waiter.name.equals(w.events.get(i).proc())) {
-                            w.events.remove(i);
-                        }
+            returnWait(waiter, w.signal::flushKernelSignals);
+        }
+    }
+
+    /**
+     * A woken waiter that runs after its child changed state: its __do_wait scan finds the child before
+     * do_wait looks at signal_pending, so the wait returns; then its signals ({@code signals}) take effect.
+     */
+    void scanBeforeSignals(Task waiter, Runnable signals) {
+        if (waiter.run != Task.WAIT || waiter.stopped || waiter.traceStopped || waiter.exitState != Task.ALIVE || !wouldReturn(waiter)) {
+            signals.run();
+            return;
+        }
+        returnWait(waiter, signals);
+    }
+
+    /** The waiter's wait returns; then {@code after} (the signals it now takes on its way back to user mode). */
+    private void returnWait(Task waiter, Runnable after) {
+        // what the lab knew of its last wait, should it never come back to tell (below)
+        boolean valid = waiter.waitValid;
+        Task task = waiter.waitTask;
+        int status = waiter.waitStatus, errno = waiter.errno;
+        int events = w.events == null ? 0 : w.events.size();
+        int r = tryWait(waiter, waiter.waitTarget, waiter.waitAny, waiter.waitOpts);
+        w.waiters.remove(waiter);
+        waiter.run = Task.IDLE;
+        waiter.priorValid = valid;
+        waiter.priorTask = task;
+        waiter.priorStatus = status;
+        waiter.priorErrno = errno;
+        w.returnedInStep.add(waiter);
+        if (r == -2) {
+            waiter.waitValid = false;
+            waiter.errno = Errno.ECHILD;
+            w.event(waiter.name, Event.RETURNED, "waitpid returned ECHILD");
+        } else {
+            waiter.errno = 0;
+            w.event(waiter.name, Event.RETURNED, "waitpid returned with status " + waiter.waitStatus);
+        }
+        after.run();
+        if (waiter.exitState != Task.ALIVE) {
+            // a fatal signal (its child's exit signal) ended it on its way back to user mode: the
+            // reap is done, but the call never returned to the lab, which keeps what it knew
+            waiter.waitValid = valid;
+            waiter.waitTask = task;
+            waiter.waitStatus = status;
+            waiter.errno = errno;
+            if (w.events != null) {
+                for (int i = w.events.size() - 1; i >= events; i--) {
+                    if (w.events.get(i).kind().equals(Event.RETURNED) && waiter.name != null && waiter.name.equals(w.events.get(i).proc())) {
+                        w.events.remove(i);
                     }
                 }
             }
         }
+    }
+
+    /**
+     * A wait that returned during this step, caught by a group stop before its thread got back to user
+     * mode: the lab sees the return only after SIGCONT ({@link #tellUntold}); until then, what it knew.
+     */
+    void untell(Task waiter) {
+        Task task = waiter.waitTask;
+        boolean valid = waiter.waitValid;
+        int status = waiter.waitStatus, errno = waiter.errno;
+        waiter.waitValid = waiter.priorValid;
+        waiter.waitTask = waiter.priorTask;
+        waiter.waitStatus = waiter.priorStatus;
+        waiter.errno = waiter.priorErrno;
+        waiter.priorValid = valid;
+        waiter.priorTask = task;
+        waiter.priorStatus = status;
+        waiter.priorErrno = errno;
+        waiter.untold = true;
+        w.returnedInStep.remove(waiter);
+        if (w.events != null) {
+            w.events.removeIf(e -> e.kind().equals(Event.RETURNED) && waiter.name != null && waiter.name.equals(e.proc()));
+        }
+    }
+
+    /** SIGCONT: an untold wait's return reaches the lab now. */
+    void tellUntold(Task waiter) {
+        if (!waiter.untold) return;
+        waiter.untold = false;
+        waiter.waitValid = waiter.priorValid;
+        waiter.waitTask = waiter.priorTask;
+        waiter.waitStatus = waiter.priorStatus;
+        waiter.errno = waiter.priorErrno;
+        w.event(waiter.name, Event.RETURNED, waiter.errno == Errno.ECHILD ? "waitpid returned ECHILD" : "waitpid returned with status " + waiter.waitStatus);
     }
 
     private static List<String> names(List<Task> ts, String suffix) {

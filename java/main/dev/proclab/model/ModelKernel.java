@@ -53,6 +53,7 @@ public final class ModelKernel implements Kernel, Branching {
     public StepResult apply(Step step) throws KernelException {
         if (!w.begun) throw new KernelException(KernelException.Kind.BAD_STEP, "begin() first");
         w.events = null;
+        w.returnedInStep.clear();
         try {
             if (step instanceof Step.Observe o) return w.procfs.observe(o);
             int err = step instanceof Step.Repeat r ? w.steps.repeat(r) : w.steps.doStep(step);

@@ -62,16 +62,57 @@ final class Signal {
             List<long[]> sigs = new ArrayList<>(w.kernelSignals);
             w.kernelSignalTargets.clear();
             w.kernelSignals.clear();
-            batching = true;
-            try {
-                for (int i = 0; i < targets.size(); i++) signalGroup(targets.get(i), (int) sigs.get(i)[0], true);
-            } finally {
-                batching = false;
+            List<Task> late = waitersAfterChildren(targets);
+            sendAndTake(targets, sigs, t -> !waitsLate(late, t));
+            for (Task waiter : late) {
+                w.exit.scanBeforeSignals(waiter, () -> sendAndTake(targets, sigs, t -> t.groupLeader == waiter.groupLeader));
             }
-            List<Task> wake = new ArrayList<>(toWake);
-            toWake.clear();
-            for (Task u : wake) deliver(u);
         }
+    }
+
+    /** The batch's signals to the targets {@code which} accepts are queued, then the threads they woke take them. */
+    private void sendAndTake(List<Task> targets, List<long[]> sigs, java.util.function.Predicate<Task> which) {
+        batching = true;
+        try {
+            for (int i = 0; i < targets.size(); i++) if (which.test(targets.get(i))) signalGroup(targets.get(i), (int) sigs.get(i)[0], true);
+        } finally {
+            batching = false;
+        }
+        List<Task> wake = new ArrayList<>(toWake);
+        toWake.clear();
+        for (Task u : wake) deliver(u);
+    }
+
+    private static boolean waitsLate(List<Task> late, Task t) {
+        for (Task waiter : late) if (waiter.groupLeader == t.groupLeader) return true;
+        return false;
+    }
+
+    /**
+     * A blocked waiter and a child of its group, both sent signals in one breath, run in whichever order
+     * the scheduler picks: if the child's exit (or stop) comes first, the waiter's __do_wait finds it
+     * before do_wait looks at signal_pending (kill_orphaned_pgrp's SIGHUP to a waiter and the child it
+     * waits for: the waiter reaps it, then dies; seen both ways here). When the world chooses so, such a
+     * waiter's signals go after the others have been taken, and it runs __do_wait first. The waiters returned.
+     */
+    private List<Task> waitersAfterChildren(List<Task> targets) {
+        List<Task> late = new ArrayList<>();
+        for (Task t : targets) {
+            Task waiter = null;
+            for (Task u = t.groupLeader; u != null && waiter == null; u = u.nextThread) {
+                if (u.run == Task.WAIT && u.exitState == Task.ALIVE && !u.stopped && !u.traceStopped) waiter = u;
+            }
+            if (waiter == null || late.contains(waiter)) continue;
+            boolean child = false;
+            for (Task c : targets) {
+                Task parent = c.realParent;
+                child |= c.signal != t.signal && ((parent != null && parent.signal == t.signal) || (c.ptracer != null && c.ptracer.signal == t.signal));
+            }
+            if (!child) continue;
+            String who = waiter.name != null ? waiter.name : "a waiter";
+            if (w.choose("whether a woken waiter runs before its woken child", List.of(who + " first", who + "'s child first")) == 1) late.add(waiter);
+        }
+        return late;
     }
 
     /** While the kernel's own signals are being queued, the threads they wake run only afterwards. */
@@ -264,6 +305,9 @@ final class Signal {
         }
         if (u.run == Task.BLOCK) u.run = Task.IDLE;
         if (u.run == Task.WAIT) u.waitWake = Long.MIN_VALUE; // its wait is restarted (SA_RESTART): it looks again
+        // sigreturn restores the mask (set_current_blocked → recalc_sigpending): a signal that came while
+        // the handler blocked it is taken on the way back to user mode, a second run of the handler
+        if ((u.signal.pending & ~u.blocked) != 0) deliver(u);
     }
 
     /** The variable the agent's handler counts a signal in. */
@@ -351,8 +395,21 @@ final class Signal {
         s.stopSig = sig;
         s.stopNotify = true;
         s.contNotify = false;
-        for (Task u = t.groupLeader; u != null; u = u.nextThread) if (u.exitState == Task.ALIVE) u.stopped = true;
+        for (Task u = t.groupLeader; u != null; u = u.nextThread) {
+            if (u.exitState != Task.ALIVE) continue;
+            // a wait that has just returned: the thread that stops is on its way back to user mode (get_signal
+            // before the return); another may have got there first, or be caught by the stop too
+            if (w.returnedInStep.contains(u) && (u == t || w.choose("whether a returned wait reaches user mode before the group stop",
+                    List.of(label(u) + " returns first", label(u) + " stops first")) == 1)) {
+                w.exit.untell(u);
+            }
+            u.stopped = true;
+        }
         notifyCldstop(t.groupLeader.realParent); // the group stop is complete: CLD_STOPPED
+    }
+
+    private static String label(Task u) {
+        return u.name != null ? u.name : "a thread";
     }
 
     /** prepare_signal for SIGCONT: every pending stop signal goes; a stopped group runs again (true). */
@@ -366,6 +423,7 @@ final class Signal {
         s.contNotify = true; // SIGNAL_CLD_CONTINUED
         for (Task u = t.groupLeader; u != null; u = u.nextThread) {
             u.stopped = false;
+            if (u.exitState == Task.ALIVE) w.exit.tellUntold(u);
             if (u.run == Task.PROG_SLEEP && u.busyUntil <= w.clock) w.exit.doExit(u, u.progStatus);
             else if ((u.run == Task.HOLD || u.run == Task.SPIN) && u.busyUntil <= w.clock) u.run = Task.IDLE;
         }

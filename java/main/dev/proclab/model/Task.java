@@ -78,6 +78,12 @@ final class Task {
     boolean waitAny;
     int waitOpts;
     long waitWake;         // Sig.chldWakeups when it last went to sleep in do_wait
+    // a wait that returned in the kernel, caught by a group stop on its way back to user mode: the lab
+    // learns of it after SIGCONT (untold); meanwhile it knows what it knew before (prior*)
+    boolean untold;
+    boolean priorValid;
+    Task priorTask;
+    int priorStatus, priorErrno;
 
     /** The record of a name whose creating step failed: it exists nowhere, and stays reaped. */
     static Task never() {

@@ -51,6 +51,7 @@ final class World {
     final HashMap<String, Task> names = new HashMap<>();
     final PriorityQueue<Timer> timed = new PriorityQueue<>((a, b) -> Long.compare(a.at, b.at));
     final ArrayList<Task> waiters = new ArrayList<>();
+    final ArrayList<Task> returnedInStep = new ArrayList<>(); // waits that returned during this step
     final ArrayList<Task> execBlocked = new ArrayList<>(); // execs waiting in de_thread (Task.EXEC)
     final ArrayList<Task> attachers = new ArrayList<>();   // PTRACE_SEIZEs waiting for an exec's cred_guard_mutex (Task.ATTACH)
     // where the kernel may choose: the ways to take (replayed), and how many ways each choice had
