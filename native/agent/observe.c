@@ -348,8 +348,16 @@ static void scan_signal(pid_t tid, const char *st, void *arg)
 	if (!state || state == 'Z' || state == 'X')
 		return;
 	s->live++;
-	if ((status_mask(st, "ShdPnd:\t") | status_mask(st, "SigPnd:\t")) & s->bit)
+	if ((status_mask(st, "ShdPnd:\t") | status_mask(st, "SigPnd:\t")) & s->bit) {
 		s->pending = 1;
+		/* SIGKILL wakes stopped, traced and killable sleepers (wants_signal,
+		 * signal_wake_up with resume): queued, it is on its way, not withheld */
+		if (s->bit == 1ULL << (SIGKILL - 1)) {
+			s->withheld_all = 0;
+			s->running = 1;
+			return;
+		}
+	}
 	/* D while dying (writing a core, tearing down) is the signal at work, not a thread that withholds it */
 	if (state == 'D' && (thread_flags(s->leader, tid) & (PF_EXITING | PF_DUMPCORE))) {
 		s->withheld_all = 0;

@@ -79,6 +79,10 @@ static const struct verb {
 static void settle_named(struct ctx *x, struct node *c)
 {
 	int64_t dl = deadline_ms(timeout_ms < 200 ? timeout_ms : 200);
+	/* a lab process runs (R) only on its way somewhere: back to sleep, into
+	 * its exit; only a loaded machine keeps it from getting there, so it
+	 * gets longer than a program, which may run for good */
+	int64_t dl_lab = deadline_ms(timeout_ms < 1000 ? timeout_ms : 1000);
 	for (int i = 1; i < c->argc; i++) {
 		char nm[LAB_NAME_MAX];
 		if (subst(c->argv[i], x, nm) < 0)
@@ -86,34 +90,34 @@ static void settle_named(struct ctx *x, struct node *c)
 		struct task *t = find_task(nm);
 		if (!t)
 			continue;
-		settle_rest(t, dl);
+		settle_rest(t, dl_lab);
 		/* a program the step woke (SIGCONT) runs a moment before it sleeps
 		 * again where it slept; one that keeps running costs this wait once */
 		if (t->execd && !t->reaped && t->host_pid > 0)
 			WAIT_UNTIL(proc_state(t->host_pid) != 'R', dl);
 		if (t->parent >= 0)
-			settle_rest(tasks[t->parent], dl);
+			settle_rest(tasks[t->parent], dl_lab);
 	}
 	/* a step's effect may reach a process it does not name (a tracer's exit
 	 * lets its tracee go, to die of a signal it held): in a lab of common
 	 * size, wait for every lab process that runs though nothing keeps it busy */
 	if (ntasks <= 256)
 		for (int i = 0; i < ntasks; i++)
-			settle_rest(tasks[i], dl);
+			settle_rest(tasks[i], dl_lab);
 	/* a task the step killed may still be on its way through do_exit (a
 	 * core being written, a spinner's, under load): the model's answer is
 	 * the zombie at the end of it */
 	for (int i = 0; i < ntasks; i++) {
 		struct task *t = tasks[i];
 		if (!t->reaped && t->host_pid > 0)
-			WAIT_UNTIL(!mid_exit(t->host_pid), dl);
+			WAIT_UNTIL(!mid_exit(t->host_pid), dl_lab);
 	}
 	/* a task in X (EXIT_DEAD) is on its way out of /proc: release_task is
 	 * under way (an autoreaped child, a reaped zombie) */
 	for (int i = 0; i < ntasks; i++) {
 		struct task *t = tasks[i];
 		if (!t->reaped && t->host_pid > 0)
-			WAIT_UNTIL(proc_state(t->host_pid) != 'X', dl);
+			WAIT_UNTIL(proc_state(t->host_pid) != 'X', dl_lab);
 	}
 	/* a process asleep in a blocking wait may have been woken by the step (a
 	 * child ended): let it finish, reap and answer, before another process

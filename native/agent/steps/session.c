@@ -139,7 +139,7 @@ int cmd_observe(struct ctx *x, struct node *c)
 			return error(x, "bad region name '%.80s'", c->argv[i]);
 	/* a lab process whose hold has just ended runs a moment on its way back
 	 * to its loop: R there is no state of the lab's (a spin's R is kept) */
-	settle_rest(p, deadline_ms(timeout_ms < 200 ? timeout_ms : 200));
+	settle_rest(p, deadline_ms(timeout_ms < 1000 ? timeout_ms : 1000));
 	observe_task(p, c->argv + 2, c->argc - 2, x->res);
 	return ST_OK;
 }

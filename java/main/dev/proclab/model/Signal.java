@@ -62,12 +62,70 @@ final class Signal {
             List<long[]> sigs = new ArrayList<>(w.kernelSignals);
             w.kernelSignalTargets.clear();
             w.kernelSignals.clear();
+            killedInOrder(targets, sigs);
             List<Task> late = waitersAfterChildren(targets);
             sendAndTake(targets, sigs, t -> !waitsLate(late, t));
             for (Task waiter : late) {
                 w.exit.scanBeforeSignals(waiter, () -> sendAndTake(targets, sigs, t -> t.groupLeader == waiter.groupLeader));
             }
         }
+    }
+
+    /**
+     * Processes that one batch kills at once (kill_orphaned_pgrp's SIGHUP) exit in the order the scheduler
+     * runs them, and each exit splices its children onto the reaper's list (forget_original_parent,
+     * list_splice_tail): the reaper's children come out in that order. Where two or more victims have
+     * children, the world chooses which exits first, then next; their signals move to the front in that
+     * order. The model's first way is the batch's own order.
+     */
+    private void killedInOrder(List<Task> targets, List<long[]> sigs) {
+        List<Task> victims = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            Task t = targets.get(i);
+            int sig = (int) sigs.get(i)[0];
+            if (victims.contains(t.groupLeader) || !diesAtOnce(t, sig) || !hasChildren(t)) continue;
+            victims.add(t.groupLeader);
+        }
+        if (victims.size() < 2) return;
+        List<Task> order = new ArrayList<>();
+        while (victims.size() > 1) {
+            List<String> ways = new ArrayList<>();
+            for (Task v : victims) ways.add(label(v) + " next");
+            order.add(victims.remove(w.choose("which of the processes killed together exits next", ways)));
+        }
+        order.add(victims.get(0));
+        List<Task> t2 = new ArrayList<>();
+        List<long[]> s2 = new ArrayList<>();
+        for (Task v : order) {
+            for (int i = 0; i < targets.size(); i++) {
+                if (targets.get(i).groupLeader == v) {
+                    t2.add(targets.get(i));
+                    s2.add(sigs.get(i));
+                }
+            }
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            if (!order.contains(targets.get(i).groupLeader)) {
+                t2.add(targets.get(i));
+                s2.add(sigs.get(i));
+            }
+        }
+        targets.clear();
+        targets.addAll(t2);
+        sigs.clear();
+        sigs.addAll(s2);
+    }
+
+    /** complete_signal's fatal shortcut would end t's group as the signal is queued. */
+    private boolean diesAtOnce(Task t, int sig) {
+        return t.signal.live > 0 && fatal(t, sig) && !t.signal.groupExit && !t.signal.unkillable && !Signals.dumpsCore(sig)
+                && t.ptracer == null && !t.blocks(sig) && chooseThread(t, sig) != null;
+    }
+
+    /** Some thread of t's group has children or tracees, which its exit hands to a reaper. */
+    private static boolean hasChildren(Task t) {
+        for (Task u = t.groupLeader; u != null; u = u.nextThread) if (u.firstChild != null || u.tracees > 0) return true;
+        return false;
     }
 
     /** The batch's signals to the targets {@code which} accepts are queued, then the threads they woke take them. */
