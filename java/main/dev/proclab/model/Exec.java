@@ -250,6 +250,7 @@ final class Exec {
         int refs = p.pidRefs;
         p.pidRefs = leader.pidRefs;
         leader.pidRefs = refs;
+        java.util.Set<Task> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Task q = w.swapper.nextTask; q != w.swapper; q = q.nextTask) {
             for (Task u = q; u != null; u = u.nextThread) {
                 if (u.pgrp == leader) u.pgrp = p;
@@ -258,10 +259,17 @@ final class Exec {
                 else if (u.session == p) u.session = leader;
                 // a blocked waitpid(pid) waits for the pid, which the process keeps
                 if (u.waitTarget == leader) u.waitTarget = p;
-                // a wait's answer was a pid: it names whoever holds that number now
-                if (u.waitTask == leader) u.waitTask = p;
-                else if (u.waitTask == p) u.waitTask = leader;
+                followPid(u, p, leader);
+                seen.add(u);
             }
         }
+        // a released name keeps its last wait too (a tracer that has died and been reaped)
+        for (Task u : w.names.values()) if (seen.add(u)) followPid(u, p, leader);
+    }
+
+    /** A wait's answer was a pid: it names whoever holds that number now. */
+    private static void followPid(Task u, Task p, Task leader) {
+        if (u.waitTask == leader) u.waitTask = p;
+        else if (u.waitTask == p) u.waitTask = leader;
     }
 }

@@ -276,7 +276,11 @@ final class Steps {
             for (String g : k.block()) add |= 1L << Signals.number(g);
             for (String g : k.unblock()) drop |= 1L << Signals.number(g);
             add &= ~(1L << Signals.SIGKILL | 1L << Signals.SIGSTOP);
-            p.blocked = (p.blocked | add) & ~drop;
+            long blocked = (p.blocked | add) & ~drop;
+            // __set_current_blocked returns at once when the mask is unchanged: no recalc_sigpending, so a
+            // group signal that complete_signal gave another thread (asleep in vfork) stays with that one
+            if (blocked == p.blocked) return 0;
+            p.blocked = blocked;
             // back to user mode: it takes what it no longer blocks (it may stop, or die, before it answers)
             w.signal.deliver(p);
         } else {
