@@ -28,6 +28,10 @@ public final class LabRunner {
     private final List<LabResult.Tree> trees = new ArrayList<>();
     /** Each observe's answers, by step number, to compare again with another history of the model. */
     private final Map<Integer, List<Observation>> realAnswers = new LinkedHashMap<>();
+    /** Whether the real kernel took each step it ran (its process not blocked, not gone). */
+    private final Map<Integer, Boolean> realTook = new LinkedHashMap<>();
+    /** The warnings of steps one kernel took and the other could not, in the model's first history. */
+    private final List<String> takenMismatches = new ArrayList<>();
     private final Since modelSince = new Since(), realSince = new Since();
     private boolean captureTrees;
     private StepListener listener;
@@ -127,7 +131,10 @@ public final class LabRunner {
                 }
                 note(number, step, m, "model");
                 if (r != null) note(number, step, r, "real");
-                if (r != null) compareTaken(number, step, m, r);
+                if (r != null) {
+                    realTook.put(number, notTaken(r) == null);
+                    compareTaken(number, step, m, r);
+                }
                 if (step instanceof Step.Observe o) {
                     List<Observation> realObs = r == null ? null : realSince.apply(o, r.observations());
                     addRows(number, o, modelSince.apply(o, m.observations()), realObs);
@@ -165,7 +172,8 @@ public final class LabRunner {
      * with all of them.
      */
     private void otherHistories(dev.proclab.kernel.Branching first) {
-        if (first.choices().isEmpty() || realAnswers.isEmpty() || rows.stream().noneMatch(x -> x.verdict() == Verdict.DIFFERS)) return;
+        if (first.choices().isEmpty() || realTook.isEmpty()) return;
+        if (takenMismatches.isEmpty() && rows.stream().noneMatch(x -> x.verdict() == Verdict.DIFFERS)) return;
         List<Integer> arities = new ArrayList<>(first.choices());
         List<Integer> ways = new ArrayList<>(java.util.Collections.nCopies(arities.size(), 0));
         for (int tried = 0; tried < MAX_HISTORIES; tried++) {
@@ -176,7 +184,8 @@ public final class LabRunner {
             List<Integer> next = new ArrayList<>(ways.subList(0, j));
             next.add(ways.get(j) + 1);
             Kernel k = first.replay(next);
-            Map<Integer, List<Observation>> answers = replay(k);
+            Map<Integer, Boolean> took = new LinkedHashMap<>();
+            Map<Integer, List<Observation>> answers = replay(k, took);
             dev.proclab.kernel.Branching b = (dev.proclab.kernel.Branching) k;
             arities = new ArrayList<>(b.choices());
             ways = new ArrayList<>(next);
@@ -192,6 +201,9 @@ public final class LabRunner {
                 }
             }
             if (again.stream().anyMatch(x -> x.verdict() == Verdict.DIFFERS)) continue;
+            // and it takes the steps the real kernel took, and no other (a wait that did not return here)
+            if (!took.entrySet().containsAll(realTook.entrySet())) continue;
+            warnings.removeAll(takenMismatches);
             String how = describeWays(b, next);
             Map<String, Row> old = new LinkedHashMap<>();
             for (Row x : rows) old.put(x.step() + "\u0000" + x.proc() + "\u0000" + x.field(), x);
@@ -208,13 +220,14 @@ public final class LabRunner {
     }
 
     /** The model alone through the lab with other choices: each observe's answers (null if it cannot finish). */
-    private Map<Integer, List<Observation>> replay(Kernel k) {
+    private Map<Integer, List<Observation>> replay(Kernel k, Map<Integer, Boolean> took) {
         Map<Integer, List<Observation>> out = new LinkedHashMap<>();
         Since since = new Since();
         try (k) {
             k.begin(sandbox);
             for (int i = 0; i < steps.size(); i++) {
                 StepResult res = k.apply(steps.get(i));
+                if (realTook.containsKey(i + 1)) took.put(i + 1, notTaken(res) == null);
                 if (!(steps.get(i) instanceof Step.Observe o)) continue;
                 List<Observation> obs = since.apply(o, res.observations());
                 if (realAnswers.containsKey(i + 1)) out.put(i + 1, obs);
@@ -248,11 +261,12 @@ public final class LabRunner {
     /** A step one kernel took and the other could not (its process blocked or gone): the rows after it will show why. */
     private void compareTaken(int number, Step step, StepResult model, StepResult real) {
         String m = notTaken(model), r = notTaken(real);
-        if (m == null && r != null) {
-            warnings.add("step " + number + " (" + describe(step) + "): the real kernel could not take it (" + r + "); the model did");
-        } else if (m != null && r == null) {
-            warnings.add("step " + number + " (" + describe(step) + "): the model could not take it (" + m + "); the real kernel did");
-        }
+        String w = null;
+        if (m == null && r != null) w = "step " + number + " (" + describe(step) + "): the real kernel could not take it (" + r + "); the model did";
+        else if (m != null && r == null) w = "step " + number + " (" + describe(step) + "): the model could not take it (" + m + "); the real kernel did";
+        if (w == null) return;
+        warnings.add(w);
+        takenMismatches.add(w);
     }
 
     private static String notTaken(StepResult res) {
