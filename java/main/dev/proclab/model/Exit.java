@@ -26,8 +26,8 @@ final class Exit {
         // killed while its exec waits in de_thread: free_bprm lets go of cred_guard_mutex before
         // do_exit, and a PTRACE_SEIZE waiting for it may attach the dying task first
         if (t.run == Task.EXEC) w.ptrace.attachDying(t);
-        // exit_signals; coredump_task_exit (PF_POSTCOREDUMP, dumping or not); do_exit's PF_NOFREEZE
-        t.flags |= PF_EXITING | PF_POSTCOREDUMP | PF_NOFREEZE;
+        // exit_signals; coredump_task_exit (PF_POSTCOREDUMP, dumping or not)
+        t.flags |= PF_EXITING | PF_POSTCOREDUMP;
         w.trace.event(t, "sched_process_exit", null, null);
         Sig s = t.signal;
         s.live--;
@@ -73,7 +73,20 @@ final class Exit {
         }
         t.exitCode = code;
         // exit_notify → forget_original_parent, then, when the group is dead, kill_orphaned_pgrp
-        forgetOriginalParent(t);
+        if (!forgetOriginalParent(t)) {
+            // a namespace's init in zap_pid_ns_processes: asleep (S) until its namespace is empty
+            t.run = Task.ZAP;
+            w.zapping.add(t);
+            if (vforkParent != null) w.signal.resumeAfterStep(vforkParent);
+            return;
+        }
+        exitNotify(t, vforkParent);
+    }
+
+    /** exit_notify's rest, once forget_original_parent is done; then do_exit's PF_NOFREEZE and the end. */
+    private void exitNotify(Task t, Task vforkParent) {
+        Sig s = t.signal;
+        t.flags |= PF_NOFREEZE;
         if (s.live == 0) killOrphanedPgrp(t.groupLeader, null);
         t.exitState = Task.ZOMBIE;
         if (t.ptracer != null) {
@@ -93,8 +106,50 @@ final class Exit {
         if (vforkParent != null) w.signal.resumeAfterStep(vforkParent);
     }
 
-    /** find_child_reaper + find_new_reaper + reparent_leader. */
-    void forgetOriginalParent(Task father) {
+    /**
+     * The namespace inits whose exit waited in zap_pid_ns_processes go on once every other task of their
+     * namespace is released (pid_allocated back to init's own): a tracer outside let its traced zombie
+     * go. True when one went on.
+     */
+    boolean settleZap() {
+        boolean went = false;
+        for (int i = 0; i < w.zapping.size(); ) {
+            Task t = w.zapping.get(i);
+            if (t.run != Task.ZAP || !nsEmpty(t)) {
+                i++;
+                continue;
+            }
+            w.zapping.remove(i);
+            t.run = Task.IDLE;
+            forgetOriginalParent(t);
+            exitNotify(t, null);
+            went = true;
+            i = 0;
+        }
+        return went;
+    }
+
+    /** No task of father's namespace but father's group is left unreleased. */
+    private boolean nsEmpty(Task father) {
+        PidNs ns = father.ns;
+        for (Task q = w.swapper.nextTask; q != w.swapper; q = q.nextTask) {
+            for (Task u = q; u != null; u = u.nextThread) {
+                if (u.signal != father.signal && u.exitState != Task.DEAD && Pid.visible(u, ns)) return false;
+            }
+        }
+        return true;
+    }
+
+    /** A zombie its real parent cannot reap: traced by another group, its tracer must let it go first. */
+    static boolean tracedAway(Task c) {
+        return c.ptracer != null && c.ptracer.signal != c.realParent.signal;
+    }
+
+    /**
+     * find_child_reaper + find_new_reaper + reparent_leader. False when father is a namespace's init
+     * whose zap_pid_ns_processes waits: a zombie of the namespace is traced from outside it.
+     */
+    boolean forgetOriginalParent(Task father) {
         PidNs ns = father.ns;
         Task childReaper = ns.childReaper;
         if (childReaper == father) {
@@ -104,10 +159,11 @@ final class Exit {
                 childReaper = alive;
             } else {
                 w.pid.zapPidNs(ns, father);
+                if (!nsEmpty(father)) return false;
                 childReaper = father;
             }
         }
-        if (father.firstChild == null) return;
+        if (father.firstChild == null) return true;
         Task reaper = findNewReaper(father, childReaper);
         if (reaper == father) {
             // a dying namespace init keeps what zap_pid_ns_processes left: zombies are reaped
@@ -116,7 +172,7 @@ final class Exit {
                 if (c.exitState == Task.ZOMBIE && c.signal.nrThreads == 1) releaseTask(c, true);
                 c = next;
             }
-            return;
+            return true;
         }
         boolean sameGroup = reaper.signal == father.signal;
         for (Task c = father.firstChild; c != null; ) {
@@ -133,6 +189,7 @@ final class Exit {
             }
             c = next;
         }
+        return true;
     }
 
     static Task findAliveThread(Task p) {

@@ -32,7 +32,8 @@ final class Pid {
         // kernel_wait4 loop: init reaps what is left among its children
         for (Task c = reaper.firstChild; c != null; ) {
             Task next = c.nextSibling;
-            if (c.exitState == Task.ZOMBIE && c.signal.nrThreads == 1) w.exit.releaseTask(c, true);
+            // a zombie traced from outside is its tracer's: kernel_wait4 sleeps until it is let go
+            if (c.exitState == Task.ZOMBIE && c.signal.nrThreads == 1 && !Exit.tracedAway(c)) w.exit.releaseTask(c, true);
             c = next;
         }
     }

@@ -94,6 +94,7 @@ final class Steps {
                 else t.run = Task.IDLE;
                 continue;
             }
+            if (t.run == Task.ZAP) throw StepError.notTaken(name + " has ended (its exit waits in zap_pid_ns_processes)");
             if (t.run == Task.VFORK) throw StepError.blocked(name + " is blocked in vfork (D) until its child execs or exits");
             if (t.run == Task.EXEC) throw StepError.blocked(name + " is blocked in execve() (D): de_thread waits until the tracer of its traced zombie thread releases it");
             if (t.run == Task.ATTACH) throw StepError.blocked(name + " is blocked in ptrace(PTRACE_SEIZE): the exec of "
@@ -214,6 +215,7 @@ final class Steps {
             again = w.signal.resumeWoken();
             again |= !w.execBlocked.isEmpty() && w.exec.settle(quiet);
             again |= !w.attachers.isEmpty() && w.ptrace.settle(quiet);
+            again |= !w.zapping.isEmpty() && w.exit.settleZap();
         } while (again);
     }
 

@@ -9,7 +9,8 @@ final class Task {
     // run modes: what the task is doing when not stopped and not exited
     static final byte IDLE = 0, HOLD = 1, BLOCK = 2, SPIN = 3, WAIT = 4, VFORK = 5, PROG_SLEEP = 6, RUNNING = 7, KIDLE = 8,
             EXEC = 9, // in execve, de_thread waiting for the group's other threads to be released (D)
-            ATTACH = 10; // in ptrace(PTRACE_SEIZE), waiting for the target's cred_guard_mutex (an exec holds it)
+            ATTACH = 10, // in ptrace(PTRACE_SEIZE), waiting for the target's cred_guard_mutex (an exec holds it)
+            ZAP = 11; // in do_exit, a namespace's init: zap_pid_ns_processes waits for a zombie traced from outside (S)
     static final byte ALIVE = 0, ZOMBIE = 1, DEAD = 2;
 
     String name;

@@ -54,6 +54,11 @@ final class Wchan {
             // with a '/' (from the user's directory), execve for the others (PATH's entries, absolute)
             // mutex_lock_interruptible(cred_guard_mutex) is inlined in ptrace_attach
             case Task.ATTACH -> path(List.of("ptrace_attach", "__x64_sys_ptrace"), SYSCALL);
+            // a namespace init's exit step (SYS_exit) asleep in zap_pid_ns_processes' kernel_wait4; an init
+            // killed by a signal comes from get_signal instead, a path not measured here (x64_sys_call stays in
+            // the stack of a system call that does not return)
+            case Task.ZAP -> (t.exitCode & 0x7f) == 0
+                    ? path(List.of("do_wait", "kernel_wait4", "zap_pid_ns_processes", "do_exit", "__x64_sys_exit", "x64_sys_call"), SYSCALL) : null;
             case Task.EXEC -> path(List.of("begin_new_exec", "load_elf_binary", "bprm_execve", "do_execveat_common",
                     relative(t.execArgv) ? "__x64_sys_execveat" : "__x64_sys_execve"), SYSCALL);
             default -> null; // running

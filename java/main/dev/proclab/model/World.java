@@ -53,6 +53,7 @@ final class World {
     final ArrayList<Task> waiters = new ArrayList<>();
     final ArrayList<Task> returnedInStep = new ArrayList<>(); // waits that returned during this step
     final ArrayList<Task> execBlocked = new ArrayList<>(); // execs waiting in de_thread (Task.EXEC)
+    final ArrayList<Task> zapping = new ArrayList<>();   // namespace inits whose exit waits for their namespace to empty (Task.ZAP)
     final ArrayList<Task> attachers = new ArrayList<>();   // PTRACE_SEIZEs waiting for an exec's cred_guard_mutex (Task.ATTACH)
     // where the kernel may choose: the ways to take (replayed), and how many ways each choice had
     List<Integer> forcedWays = List.of();
