@@ -34,6 +34,7 @@ final class Exit {
         if (s.live == 0) s.lastExitCode = code; // the group's status is its last thread's (a leader that left first included)
         t.stopped = false;
         t.traceStopped = false;
+        w.signal.joinGroupStop(t, false);
         if (t.run == Task.WAIT) w.waiters.remove(t);
         t.run = Task.IDLE;
         // a tracee stays traced through its exit: its tracer gets it first (exit_notify, wait_task_zombie)
@@ -547,12 +548,13 @@ final class Exit {
     private boolean wouldReturn(Task waiter) {
         probing = true;
         try {
-            int r = tryWait(waiter, waiter.waitTarget, waiter.waitAny, waiter.waitOpts);
             // a waiter asleep in do_wait looks again only when __wake_up_parent wakes it (a child's exit,
             // stop or continue): a child that stops being eligible meanwhile (its exec made its exit
-            // signal SIGCHLD, so __WCLONE no longer finds it) does not end the wait with ECHILD
-            if (r == -2) return waiter.signal.chldWakeups != waiter.waitWake;
-            return r != -1;
+            // signal SIGCHLD, so __WCLONE no longer finds it) does not end the wait with ECHILD, and one
+            // that becomes its child without a wake-up (a zombie its leader's exit hands to it, a thread
+            // of the same group: forget_original_parent notifies nobody) is not reaped either
+            if (waiter.signal.chldWakeups == waiter.waitWake) return false;
+            return tryWait(waiter, waiter.waitTarget, waiter.waitAny, waiter.waitOpts) != -1;
         } finally {
             probing = false;
         }

@@ -361,6 +361,7 @@ final class Fork {
     /** The parent runs again: get_signal takes first the trap its tracer asked for (do_jobctl_trap), then what it was told of in D. */
     void resumeFromVfork(Task parent) {
         if (parent.exitState != Task.ALIVE) return;
+        w.signal.joinGroupStop(parent, true);
         w.ptrace.takeTrap(parent);
         w.signal.takePending(parent);
     }

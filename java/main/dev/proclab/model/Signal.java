@@ -446,15 +446,24 @@ final class Signal {
         return sig == Signals.SIGCHLD || sig == Signals.SIGCONT || sig == 23 /* SIGURG */ || sig == 28 /* SIGWINCH */ || sig >= 32;
     }
 
-    /** do_signal_stop: every thread stops (T); the parent may collect it with WUNTRACED. */
+    /**
+     * do_signal_stop: every thread stops (T); the parent may collect it with WUNTRACED. A thread asleep in
+     * vfork's D (TASK_KILLABLE: signal_wake_up does not wake it) counts in group_stop_count and
+     * joins when it returns: until then the stop is not complete (no SIGNAL_STOP_STOPPED, no CLD_STOPPED).
+     */
     void doStop(Task t, int sig) {
         Sig s = t.signal;
         if (s.stopSig != 0) return;
         s.stopSig = sig;
-        s.stopNotify = true;
         s.contNotify = false;
+        boolean joinLater = false;
         for (Task u = t.groupLeader; u != null; u = u.nextThread) {
             if (u.exitState != Task.ALIVE) continue;
+            if (u != t && u.run == Task.VFORK) {
+                u.stopPending = true;
+                joinLater = true;
+                continue;
+            }
             // a wait that has just returned: the thread that stops is on its way back to user mode (get_signal
             // before the return); another may have got there first, or be caught by the stop too
             if (w.returnedInStep.contains(u) && (u == t || w.choose("whether a returned wait reaches user mode before the group stop",
@@ -463,7 +472,25 @@ final class Signal {
             }
             u.stopped = true;
         }
+        if (joinLater) return;
+        s.stopNotify = true;
         notifyCldstop(t.groupLeader.realParent); // the group stop is complete: CLD_STOPPED
+    }
+
+    /**
+     * A thread that owed the group stop returns from its D (join: it stops too) or exits
+     * (task_participate_group_stop in exit_signals); the last one completes the stop.
+     */
+    void joinGroupStop(Task u, boolean join) {
+        if (!u.stopPending) return;
+        u.stopPending = false;
+        Sig s = u.signal;
+        if (s.stopSig == 0) return;
+        if (join && u.exitState == Task.ALIVE) u.stopped = true;
+        for (Task v = u.groupLeader; v != null; v = v.nextThread) if (v.stopPending && v.exitState == Task.ALIVE) return;
+        if (s.live == 0 && !join) return;
+        s.stopNotify = true;
+        notifyCldstop(u.groupLeader.realParent);
     }
 
     private static String label(Task u) {
@@ -481,6 +508,7 @@ final class Signal {
         s.contNotify = true; // SIGNAL_CLD_CONTINUED
         for (Task u = t.groupLeader; u != null; u = u.nextThread) {
             u.stopped = false;
+            u.stopPending = false;
             if (u.exitState == Task.ALIVE) w.exit.tellUntold(u);
             if (u.run == Task.PROG_SLEEP && u.busyUntil <= w.clock) w.exit.doExit(u, u.progStatus);
             else if ((u.run == Task.HOLD || u.run == Task.SPIN) && u.busyUntil <= w.clock) u.run = Task.IDLE;
