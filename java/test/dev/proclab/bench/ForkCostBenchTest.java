@@ -61,6 +61,14 @@ class ForkCostBenchTest {
         assumeTrue(pressure.isMissingNode() || pressure.isNull() || pressure.asDouble() <= MAX_CPU_PRESSURE_PCT,
                 "the machine was too busy to time anything: for " + pressure.asDouble() + "% of the run some task waited for a CPU"
                 + " (PSI); the shapes are not judged");
+        // the plain C loop runs in lockstep as the control: a fork slope that does not match it says the
+        // run was disturbed (memory, not only CPU: 1259 µs for the loop against 803 for fork at 64 MiB once)
+        for (JsonNode v : doc.path("verdicts")) {
+            if (v.path("call").asText().equals("fork vs plain C loop")) {
+                assumeTrue(v.path("holds").asBoolean(), "the control disagreed (" + v.path("measured").asText()
+                        + "): the machine disturbed the run, the shapes are not judged");
+            }
+        }
         List<String> shapes = new ArrayList<>();
         for (JsonNode v : doc.path("verdicts")) {
             String call = v.path("call").asText();
