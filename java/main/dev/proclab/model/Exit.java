@@ -474,6 +474,13 @@ final class Exit {
                     if ((opts & WNOWAIT) == 0) u.ptraceCode = 0;
                     return 0;
                 }
+                // wait_task_continued: "there's only one continued state and the ptracer can consume it"
+                if ((opts & WCONTINUED) != 0 && u.exitState == Task.ALIVE && u.signal.contNotify) {
+                    if (probing) return 0;
+                    record(waiter, u, WaitStatus.CONTINUED);
+                    if ((opts & WNOWAIT) == 0) u.signal.contNotify = false;
+                    return 0;
+                }
             }
         }
         return eligible ? -1 : -2;
