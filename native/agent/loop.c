@@ -449,6 +449,10 @@ void settle_rest(struct task *t, int64_t deadline)
 		return;
 	if (t->busy && t->spinning)
 		return;
+	/* a hold about to end: let it end and the process get back to its loop,
+	 * or it may wake between this look and the observe's read */
+	if (t->busy && !t->paused && t->busy_until && t->busy_until - mono_ns() < 20000000)
+		WAIT_UNTIL(!t->busy || t->sock < 0, deadline);
 	WAIT_UNTIL(proc_state(t->host_pid) != 'R', deadline);
 }
 

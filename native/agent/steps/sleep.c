@@ -21,6 +21,7 @@ static int busy(struct ctx *x, struct node *c, int op)
 	p->busy = 1;
 	p->spinning = op == OP_SPIN;
 	p->paused = op == OP_BLOCK;
+	p->busy_until = mono_ns() + ms * 1000000;
 	int rc = send_or_fail(x, p, m, -1);
 	if (rc != ST_OK) {
 		p->busy = p->spinning = p->paused = 0;
