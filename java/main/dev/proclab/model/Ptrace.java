@@ -164,6 +164,8 @@ final class Ptrace {
         t.trapPending = false;
         t.ptraceCode = 0;
         if (t.signal.stopSig != 0 && t.exitState == Task.ALIVE) t.stopped = true;
+        // a continue nobody could tell while every thread was traced: this one runs get_signal now
+        if (t.signal.contUntold && t.exitState == Task.ALIVE && !t.stopped && t.run != Task.VFORK) w.signal.tellContinued(t.groupLeader);
         // running again, it takes what was sent while it was traced (get_signal, no tracer to ask now)
         // (a vfork parent in D does not run: it takes them when its child lets it go)
         // It runs only after its tracer's exit is over (exit_notify included): a signal it then

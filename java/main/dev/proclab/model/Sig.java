@@ -21,6 +21,7 @@ final class Sig {
     long[] rlimMax;          // hard limits
     int stopSig;             // group stop in effect with this signal
     boolean stopNotify;      // a stop not yet reported to WUNTRACED
+    boolean contUntold;      // continued (SIGNAL_CLD_CONTINUED) with every thread traced: nobody ran get_signal to tell it
     boolean contNotify;      // a continue not yet reported to WCONTINUED
     long pending;            // shared_pending (ShdPnd): bit n for signal n, queued and not yet taken
     Task groupExecTask;      // group_exec_task: the thread whose exec (de_thread) waits for the others to be released

@@ -493,6 +493,13 @@ final class Signal {
         notifyCldstop(u.groupLeader.realParent);
     }
 
+    /** do_notify_parent_cldstop(CLD_CONTINUED) by the first thread to run: the parent, and the leader's tracer when another. */
+    void tellContinued(Task leader) {
+        leader.signal.contUntold = false;
+        notifyCldstop(leader.realParent);
+        if (leader.ptracer != null && leader.ptracer.signal != leader.realParent.signal) notifyCldstop(leader.ptracer);
+    }
+
     private static String label(Task u) {
         return u.name != null ? u.name : "a thread";
     }
@@ -524,8 +531,12 @@ final class Signal {
      */
     private void wakeContinued(Task t) {
         Task leader = t.groupLeader;
-        notifyCldstop(leader.realParent);
-        if (leader.ptracer != null && leader.ptracer.signal != leader.realParent.signal) notifyCldstop(leader.ptracer);
+        // prepare_signal wakes only __TASK_STOPPED: threads in a ptrace stop (t) stay there, and the
+        // continue is told by the first thread that runs get_signal, later
+        boolean runs = false;
+        for (Task u = leader; u != null; u = u.nextThread) runs |= u.exitState == Task.ALIVE && !u.traceStopped;
+        t.signal.contUntold = !runs;
+        if (runs) tellContinued(leader);
         List<Task> woken = new ArrayList<>(), takers = new ArrayList<>();
         long matters = 0; // signals whose taker shows: a core dump (PF_DUMPCORE is its own), a handler (its pause ends)
         for (int sig = 1; sig < 64; sig++) if (Signals.dumpsCore(sig) || t.sighand.handles(sig)) matters |= 1L << sig;
