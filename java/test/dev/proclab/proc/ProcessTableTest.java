@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -24,15 +25,24 @@ class ProcessTableTest {
     void fdCountRisesByOneWhenAFileIsOpenedAndFallsBackWhenClosed(@TempDir Path dir) throws Exception {
         assumeProc();
         Path f = Files.writeString(dir.resolve("f"), "x");
-        int before = ProcessTable.openFds();
-        int open;
-        try (InputStream in = Files.newInputStream(f)) {
-            open = ProcessTable.openFds();
-            assertEquals('x', in.read(), "the file is really open");
+        // the count is the whole JVM's: another test's leftover thread (an agent's reader ending) may open
+        // or close one meanwhile (a fresh-clone CI run read 53 for 54 once). Judged on a quiet try: the
+        // count back where it was after the close
+        List<String> tries = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            int before = ProcessTable.openFds();
+            int open;
+            try (InputStream in = Files.newInputStream(f)) {
+                open = ProcessTable.openFds();
+                assertEquals('x', in.read(), "the file is really open");
+            }
+            int after = ProcessTable.openFds();
+            tries.add(before + "/" + open + "/" + after);
+            if (after != before) continue;
+            assertEquals(before + 1, open, "before/open/after: " + tries);
+            return;
         }
-        int after = ProcessTable.openFds();
-        assertEquals(before + 1, open);
-        assertEquals(before, after);
+        throw new AssertionError("the JVM's fd count never held still across a try: " + tries);
     }
 
     @Test
