@@ -57,7 +57,7 @@ struct task {
 	int wait_target;               /* the task a blocking wait waits for, -1: any */
 	int attach_target;             /* the task a blocked PTRACE_SEIZE attaches */
 	uint32_t want;  /* seq awaited from this task, 0: none */
-	int64_t busy_until; /* CLOCK_MONOTONIC ns when its hold or spin is due to end */
+	int64_t busy_until; /* CLOCK_MONOTONIC ns when its hold or spin is due to end, 0: in none */
 	struct lab_rep rep;
 };
 

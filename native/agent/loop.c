@@ -63,6 +63,7 @@ static void late_reply(struct task *t, const struct lab_rep *r)
 		return;
 	}
 	t->busy = t->paused = 0;
+	t->busy_until = 0;
 	if (r->op == OP_PTRACE && t->attaching) {
 		t->attaching = 0;
 		t->err = r->err > 0 ? r->err : 0;
@@ -155,6 +156,7 @@ static void on_sock(struct task *t)
 			break;
 		case REP_IDLE:
 			t->busy = t->paused = 0;
+			t->busy_until = 0; /* its hold or spin is over: no other busy is one */
 			break;
 		case REP_WAITING:
 			t->in_wait = 1;

@@ -201,7 +201,6 @@ int simple(struct ctx *x, struct task *p, struct lab_cmd *m)
 		return not_taken(x, "%s ended before it answered", p->name);
 	if (r < 0) {
 		p->busy = 1;
-		p->busy_until = 0;
 		return out_of_budget(x, "while the process did its step");
 	}
 	if (p->rep.err == -1)

@@ -93,7 +93,6 @@ int step_exec(struct ctx *x, struct node *c)
 	if (WAIT_UNTIL(p->got || p->sock < 0 || exe_changed(p) || exec_waits_in_de_thread(p->host_pid),
 		       reply_deadline()) < 0) {
 		p->busy = 1;
-		p->busy_until = 0;
 		return out_of_budget(x, "while the process exec'd");
 	}
 	p->want = 0;
@@ -102,7 +101,6 @@ int step_exec(struct ctx *x, struct node *c)
 		p->execing = 0;
 		p->exec_blocked = 1;
 		p->busy = 1;
-		p->busy_until = 0;
 		p->err = 0;
 		sb_puts(x->res, ",\"blocked\":true");
 		return ST_OK;

@@ -68,7 +68,6 @@ static int create(struct ctx *x, struct node *c, int kind)
 			if (r == -2)
 				return not_taken(x, "%s ended before it answered", p->name);
 			p->busy = 1;
-			p->busy_until = 0;
 			return out_of_budget(x, "while the process forked");
 		}
 		if (p->rep.err) {
@@ -106,7 +105,6 @@ static int create(struct ctx *x, struct node *c, int kind)
 		p->vfork_of = ch->idx;
 		p->vfork_seq = seq;
 		p->busy = 1;
-		p->busy_until = 0;
 		p->want = 0;
 	}
 	hash_insert(ch->idx);

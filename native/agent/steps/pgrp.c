@@ -17,7 +17,6 @@ static int one_reply(struct ctx *x, struct task *p, struct lab_cmd *m, int fd)
 		return not_taken(x, "%s ended before it answered", p->name);
 	if (r < 0) {
 		p->busy = 1;
-		p->busy_until = 0;
 		return out_of_budget(x, "while the process did its step");
 	}
 	p->err = p->rep.err;

@@ -66,7 +66,6 @@ int step_ptrace(struct ctx *x, struct node *c)
 		/* asleep on the exec's cred_guard_mutex: the answer comes later */
 		p->want = 0;
 		p->busy = 1;
-		p->busy_until = 0;
 		p->attaching = 1;
 		p->attach_target = t->idx;
 		sb_puts(x->res, ",\"blocked\":true");

@@ -174,7 +174,6 @@ static int try_fast(struct ctx *x, struct node *c, int64_t iters)
 		return not_taken(x, "%s ended during the repeat", p->name);
 	if (ar < 0) {
 		p->busy = 1;
-		p->busy_until = 0;
 		return out_of_budget(x, "during the repeat");
 	}
 	/* the pids the script reports are p's namespace's: a child still there (a

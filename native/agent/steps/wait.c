@@ -49,7 +49,6 @@ int step_wait(struct ctx *x, struct node *c)
 		p->want = 0;
 		p->waiting = 1;
 		p->busy = 1;
-		p->busy_until = 0;
 		sb_puts(x->res, ",\"blocked\":true");
 		return ST_OK;
 	}
