@@ -333,9 +333,11 @@ final class Exit {
         return true;
     }
 
-    /** has_stopped_jobs: a process of the group is in a group stop (SIGNAL_STOP_STOPPED). */
+    /** has_stopped_jobs: a process of the group is in a complete group stop (SIGNAL_STOP_STOPPED). */
     private boolean hasStoppedJobs(Task pgrp) {
-        for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) if (p.pgrp == pgrp && p.signal.stopSig != 0 && p.signal.live > 0) return true;
+        for (Task p = w.swapper.nextTask; p != w.swapper; p = p.nextTask) {
+            if (p.pgrp == pgrp && p.signal.live > 0 && Signal.stopStopped(p.signal, p.groupLeader)) return true;
+        }
         return false;
     }
 

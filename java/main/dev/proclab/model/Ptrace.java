@@ -157,20 +157,24 @@ final class Ptrace {
     }
 
     void untrace(Task t) {
+        boolean inGetSignal = t.traceStopped;
         t.ptracer.tracees--;
         w.tracedCount--;
         t.ptracer = null;
         t.traceStopped = false;
         t.trapPending = false;
         t.ptraceCode = 0;
-        if (t.signal.stopSig != 0 && t.exitState == Task.ALIVE) t.stopped = true;
+        // a complete group stop takes it at once; one it still owes it joins when it runs (below)
+        if (t.signal.stopSig != 0 && t.exitState == Task.ALIVE && !t.stopPending) t.stopped = true;
         // a continue nobody could tell while every thread was traced: this one runs get_signal now
         if (t.signal.contUntold && t.exitState == Task.ALIVE && !t.stopped && t.run != Task.VFORK) w.signal.tellContinued(t.groupLeader);
         // running again, it takes what was sent while it was traced (get_signal, no tracer to ask now)
         // (a vfork parent in D does not run: it takes them when its child lets it go)
         // It runs only after its tracer's exit is over (exit_notify included): a signal it then
-        // dies of comes after the tracer's own end has been told.
-        if (t.exitState == Task.ALIVE && !t.stopped && t.run != Task.VFORK && t.signal.pending != 0 && !traced(t)) {
+        // dies of comes after the tracer's own end has been told. A tracee let go from a ptrace stop
+        // is inside get_signal, which dequeues what is shared once it runs: the tracer's own exit
+        // signal to the tracee's group included, though complete_signal chose another thread for it.
+        if (t.exitState == Task.ALIVE && !t.stopped && t.run != Task.VFORK && ((t.signal.pending != 0 || inGetSignal) && !traced(t) || t.stopPending)) {
             t.sigpending = true;
             w.signal.resumeAfterStep(t);
         }

@@ -448,8 +448,9 @@ final class Signal {
 
     /**
      * do_signal_stop: every thread stops (T); the parent may collect it with WUNTRACED. A thread asleep in
-     * vfork's D (TASK_KILLABLE: signal_wake_up does not wake it) counts in group_stop_count and
-     * joins when it returns: until then the stop is not complete (no SIGNAL_STOP_STOPPED, no CLD_STOPPED).
+     * vfork's D (TASK_KILLABLE: signal_wake_up does not wake it), or in a ptrace stop, counts in
+     * group_stop_count and joins when it returns: until then the stop is not complete (no
+     * SIGNAL_STOP_STOPPED, no CLD_STOPPED).
      */
     void doStop(Task t, int sig) {
         Sig s = t.signal;
@@ -459,7 +460,9 @@ final class Signal {
         boolean joinLater = false;
         for (Task u = t.groupLeader; u != null; u = u.nextThread) {
             if (u.exitState != Task.ALIVE) continue;
-            if (u != t && u.run == Task.VFORK) {
+            // a tracee in a ptrace stop is counted too, and only told (ptrace_trap_notify, PT_SEIZED):
+            // it joins when its tracer lets it go (__ptrace_unlink wakes it into do_signal_stop)
+            if (u != t && (u.run == Task.VFORK || u.traceStopped)) {
                 u.stopPending = true;
                 joinLater = true;
                 continue;
@@ -475,6 +478,13 @@ final class Signal {
         if (joinLater) return;
         s.stopNotify = true;
         notifyCldstop(t.groupLeader.realParent); // the group stop is complete: CLD_STOPPED
+    }
+
+    /** SIGNAL_STOP_STOPPED: a group stop every live thread has joined. */
+    static boolean stopStopped(Sig s, Task leader) {
+        if (s.stopSig == 0) return false;
+        for (Task v = leader; v != null; v = v.nextThread) if (v.stopPending && v.exitState == Task.ALIVE) return false;
+        return true;
     }
 
     /**
