@@ -15,11 +15,11 @@ public record Envelope(List<Object> values, String why) {
             Object n = Values.normalize(v);
             if (!vs.contains(n)) vs.add(n);
         }
-        values = List.copyOf(vs);
+        values = java.util.Collections.unmodifiableList(vs);
     }
 
     public static Envelope of(String why, Object... values) {
-        return new Envelope(List.of(values), why);
+        return new Envelope(java.util.Arrays.asList(values), why); // null too: a file that reads 0
     }
 
     @Override

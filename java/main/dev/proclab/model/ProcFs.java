@@ -187,7 +187,10 @@ final class ProcFs {
             case "blocked" -> v = t.exitState != Task.ALIVE ? null : Signals.names(t.blocked >>> 1);
             case "caught" -> v = t.exitState != Task.ALIVE ? null : Signals.names(t.sighand.handled >>> 1);
             case "ignored" -> v = t.exitState != Task.ALIVE ? null : Signals.names(t.sighand.ignored >>> 1);
-            case "wchan" -> v = w.wchan.wchan(t);
+            case "wchan" -> {
+                v = w.wchan.wchan(t);
+                if (spinMayBeOver(t)) v = Envelope.of(SPIN_OVER, v, w.wchan.idleWchan());
+            }
             case "kstack" -> {
                 List<String> s = w.wchan.stack(t);
                 if (s == null) return Observation.skip(subj, f, "the model does not say where " + (t.labTask ? "a running task" : "a process outside the lab") + " is in the kernel");
@@ -220,11 +223,13 @@ final class ProcFs {
      * not yet over in lab time may be over in the real kernel, which spends time on every step too.
      */
     Object stateSeen(Task t) {
-        char c = state(t);
-        if (c == 'R' && t.run == Task.SPIN && t.busyUntil > w.clock) {
-            return Envelope.of("its spin may be over by now (the lab's clock only counts holds, pauses and waits)", "R", "S");
-        }
-        return String.valueOf(c);
+        return spinMayBeOver(t) ? Envelope.of(SPIN_OVER, "R", "S") : String.valueOf(state(t));
+    }
+
+    private static final String SPIN_OVER = "its spin may be over by now (the lab's clock only counts holds, pauses and waits)";
+
+    private boolean spinMayBeOver(Task t) {
+        return state(t) == 'R' && t.run == Task.SPIN && t.busyUntil > w.clock;
     }
 
     char state(Task t) {

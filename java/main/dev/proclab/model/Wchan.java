@@ -22,10 +22,15 @@ final class Wchan {
     /** /proc/PID/wchan: null when the task is not sleeping (running, a zombie: the file reads 0). */
     String wchan(Task t) {
         if (t.exitState == Task.ALIVE && t.labTask && !t.execd && t.run == Task.IDLE && !t.stopped && !t.traceStopped) {
-            return w.cfg.image().idleWchan();
+            return idleWchan();
         }
         List<String> s = stack(t);
         return s == null || s.isEmpty() || w.procfs.state(t) == 'R' ? null : s.get(0);
+    }
+
+    /** Where an idle lab process sleeps: waiting for its next command. */
+    String idleWchan() {
+        return w.cfg.image().idleWchan();
     }
 
     /**
