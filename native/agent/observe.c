@@ -73,9 +73,14 @@ int proc_state(pid_t host_pid)
 	return host_pid > 0 ? stat_state_ppid(host_pid, NULL) : 0;
 }
 
-/* PF_EXITING set and not yet a zombie: R or D writing a core, S where a
- * namespace's init waits for its namespace to empty (zap_pid_ns_processes).
- * A trace stop in exit (t, PTRACE_EVENT_EXIT) is a state of its own. */
+#define PF_EXITING  0x4
+#define PF_DUMPCORE 0x200
+#define PF_SIGNALED 0x400 /* get_signal sets it before do_coredump and do_group_exit */
+
+/* On its way to Z: PF_EXITING set (R, D, or S where a namespace's init waits
+ * for its namespace to empty in zap_pid_ns_processes), or PF_SIGNALED before
+ * it (in vfs_coredump, waiting in coredump_wait for its threads, or writing
+ * the core). A trace stop in exit (t, PTRACE_EVENT_EXIT) is a state of its own. */
 int mid_exit(pid_t host_pid)
 {
 	char path[64], buf[1024];
@@ -88,7 +93,7 @@ int mid_exit(pid_t host_pid)
 		return 0;
 	if (sscanf(p + 3, " %*d %*d %*d %*d %*d %lu", &flags) != 1)
 		return 0;
-	return (flags & 0x4) != 0; /* PF_EXITING */
+	return (flags & (PF_EXITING | PF_SIGNALED)) != 0;
 }
 
 /* pidfd fdinfo "Pid:" is the pid in the agent's namespace, -1 once reaped */
@@ -324,8 +329,6 @@ struct sig_scan {
 	int live, running, pending, withheld_all;
 };
 
-#define PF_EXITING  0x4
-#define PF_DUMPCORE 0x200
 
 /* a thread's flags, /proc/PID/task/TID/stat field 9 (counted after the last ')') */
 static unsigned long thread_flags(pid_t leader, pid_t tid)
@@ -359,7 +362,7 @@ static void scan_signal(pid_t tid, const char *st, void *arg)
 		}
 	}
 	/* D while dying (writing a core, tearing down) is the signal at work, not a thread that withholds it */
-	if (state == 'D' && (thread_flags(s->leader, tid) & (PF_EXITING | PF_DUMPCORE))) {
+	if (state == 'D' && (thread_flags(s->leader, tid) & (PF_EXITING | PF_DUMPCORE | PF_SIGNALED))) {
 		s->withheld_all = 0;
 		s->running = 1;
 		return;
@@ -368,9 +371,12 @@ static void scan_signal(pid_t tid, const char *st, void *arg)
 	if (!withheld)
 		s->withheld_all = 0;
 	if (state == 'R') {
-		/* a spinning lab process, or a program at work, runs of its own accord */
+		/* a spinning lab process, or a program at work, runs of its own
+		 * accord; but with a signal pending that it does not block (SIGCONT
+		 * has just let it go with one queued) it is on its way to take it */
 		struct task *t = task_by_host_pid(tid);
-		if (!t || !(t->execd || (t->busy && t->spinning)))
+		unsigned long long pend = status_mask(st, "ShdPnd:\t") | status_mask(st, "SigPnd:\t");
+		if (!t || !(t->execd || (t->busy && t->spinning)) || (pend & ~status_mask(st, "SigBlk:\t")))
 			s->running = 1;
 	}
 }
@@ -550,6 +556,23 @@ int exec_waits_in_de_thread(pid_t tid)
 	return dethread_sample(tid, &w2) && w1 == w2;
 }
 
+static void scan_exiting(pid_t tid, const char *st, void *arg)
+{
+	(void)st;
+	int *yes = arg;
+	if (!*yes && mid_exit(tid))
+		*yes = 1;
+}
+
+/* A thread of the group is on its way through its exit: its end (a zombie,
+ * the group's last thread's release) will reach the parent by itself. */
+static int group_exiting(pid_t leader)
+{
+	int yes = 0;
+	for_each_thread(leader, scan_exiting, &yes);
+	return yes;
+}
+
 struct child_scan {
 	pid_t leader;
 	int may_change;
@@ -643,6 +666,8 @@ static void scan_children(pid_t tid, const char *st, void *arg)
 			struct task *t = task_by_host_pid((pid_t)c);
 			if ((!t || t->execd || t->execing) && progresses((pid_t)c, 0))
 				s->may_change = 1;
+			else if (group_exiting((pid_t)c))
+				s->may_change = 1;
 		}
 	}
 	free(b.p);
@@ -650,10 +675,16 @@ static void scan_children(pid_t tid, const char *st, void *arg)
 
 int children_may_change(struct task *p)
 {
+	/* woken (R): a child's change has reached it, and it is on its way
+	 * back with it; a loaded machine only delays it */
+	if (proc_state(p->host_pid) == 'R')
+		return 1;
 	if (p->wait_target >= 0) {
 		/* a wait for one child: only that child can end it */
 		struct task *t = tasks[p->wait_target];
-		return !t->reaped && !t->never && t->host_pid > 0 && (t->execd || t->execing) && progresses(t->host_pid, 0);
+		if (t->reaped || t->never || t->host_pid <= 0)
+			return 0;
+		return ((t->execd || t->execing) && progresses(t->host_pid, 0)) || group_exiting(t->host_pid);
 	}
 	struct child_scan s = {p->host_pid, 0};
 	for_each_thread(p->host_pid, scan_children, &s);
