@@ -181,6 +181,7 @@ final class Exec {
     private void takeOver(Task p) {
         Task leader = p.groupLeader;
         if (leader == p) return;
+        rescanBeforeSwap(leader);
         // exchange_tids / transfer_pid: p becomes the leader with the leader's pid; the old leader is released
         int[] pnr = p.nr;
         p.nr = leader.nr;
@@ -225,6 +226,26 @@ final class Exec {
         // what a name's own steps left (its errno, its last wait) stays with the name
         swapStepRecords(p, leader);
         w.exit.releaseTask(leader, false);
+    }
+
+    /**
+     * The zapped leader's exit woke its tracer, asleep in a wait for the leader's pid. If the tracer
+     * looks again before de_thread swaps the pids (a race on tasklist_lock), it finds the zombie leader
+     * with a live thread (delay_group_leader: not reaped) and sleeps again; de_thread's own
+     * __wake_up_parent then names the leader by a pid the wait no longer waits for (eligible_pid), and
+     * nothing wakes it. After the swap, it would find the pid's new task neither its child nor its
+     * tracee: ECHILD. Measured here: about 2 runs in 5 sleep on.
+     */
+    private void rescanBeforeSwap(Task leader) {
+        if (leader.ptracer == null || leader.exitState != Task.ZOMBIE) return;
+        for (Task u : w.waiters) {
+            if (u.run != Task.WAIT || u.waitAny || u.waitTarget != leader || u.signal != leader.ptracer.signal) continue;
+            if (u.stopped || u.traceStopped || u.exitState != Task.ALIVE || u.waitWake == u.signal.chldWakeups) continue;
+            if (w.choose("whether the tracer's wait looks again before de_thread gives the leader's pid away",
+                    List.of("the pids are swapped first", "the tracer looks first, and sleeps on")) == 1) {
+                u.waitWake = u.signal.chldWakeups;
+            }
+        }
     }
 
     private static void swapStepRecords(Task a, Task b) {
