@@ -116,6 +116,9 @@ final class Exit {
         boolean went = false;
         for (int i = 0; i < w.zapping.size(); ) {
             Task t = w.zapping.get(i);
+            // its kernel_wait4(-1, __WALL) loop reaps each zombie child it may: one a tracer outside has
+            // let go (__ptrace_detach notifies and wakes it; an exit signal but SIGCHLD is not autoreaped)
+            if (t.run == Task.ZAP) reapZombieChildren(t);
             if (t.run != Task.ZAP || !nsEmpty(t)) {
                 i++;
                 continue;
@@ -128,6 +131,14 @@ final class Exit {
             i = 0;
         }
         return went;
+    }
+
+    private void reapZombieChildren(Task init) {
+        for (Task c = init.firstChild; c != null; ) {
+            Task next = c.nextSibling;
+            if (c.exitState == Task.ZOMBIE && c.signal.nrThreads == 1 && !tracedAway(c)) releaseTask(c, true);
+            c = next;
+        }
     }
 
     /** No task of father's namespace but father's group is left unreleased. */
