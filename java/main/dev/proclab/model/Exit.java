@@ -277,6 +277,17 @@ final class Exit {
         s.stopSig = 0;
         s.pending = 0;
         Task leader = t.groupLeader;
+        // a wait that returned in this step: the reap is done, but its thread may be caught on its way
+        // back to user mode (do_group_exit's SIGKILL, coredump_wait's zap) and never tell the lab; the
+        // thread that takes the signal takes it there for sure
+        for (Task u = leader; u != null; u = u.nextThread) {
+            if (!w.returnedInStep.contains(u) || u.exitState != Task.ALIVE) continue;
+            String who = u.name != null ? u.name : "a thread";
+            if (u == t || w.choose("whether a returned wait reaches user mode before the group exit",
+                    List.of(who + " returns first", who + " dies first")) == 1) {
+                untell(u);
+            }
+        }
         // every thread dies on its own CPU: the order is the scheduler's, and it decides where each
         // one's children go (a live thread of the group first). The model's first way: the other
         // threads, then the leader (so it is reported at once)
