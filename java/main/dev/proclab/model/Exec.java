@@ -116,6 +116,9 @@ final class Exec {
         // the program runs (a stopped one when it is continued)
         if (waited) p.sigpending |= p.signal.pending != 0;
         if (p.sigpending) w.signal.takePending(p);
+        // what de_thread woke (a tracee its zapped tracer thread let go) runs in microseconds; a program
+        // takes milliseconds to load and start, so even one that ends at once ends after them
+        w.signal.resumeWoken();
         if (p.exitState == Task.ALIVE) w.programs.runProgram(p, base, argv);
     }
 
