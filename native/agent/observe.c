@@ -558,9 +558,9 @@ int exec_waits_in_de_thread(pid_t tid)
 
 static void scan_exiting(pid_t tid, const char *st, void *arg)
 {
-	(void)st;
 	int *yes = arg;
-	if (!*yes && mid_exit(tid))
+	/* X: released now, and the last thread's release tells the parent */
+	if (!*yes && (status_state(st) == 'X' || mid_exit(tid)))
 		*yes = 1;
 }
 

@@ -101,6 +101,7 @@ int await_actor(struct ctx *x, struct task *p, int vfork_ok)
 {
 	TRY(usable(x, p, vfork_ok));
 	int64_t tick = 20000;
+	int quiet_looks = 0;
 	for (;;) {
 		if (p->never)
 			return not_taken(x, "%s does not exist: the step that was to create it failed", p->name);
@@ -123,9 +124,18 @@ int await_actor(struct ctx *x, struct task *p, int vfork_ok)
 		if (p->attaching)
 			return blocked(x, "%s is blocked in ptrace(PTRACE_SEIZE): the exec of %s holds cred_guard_mutex "
 					  "while it waits in de_thread", p->name, tasks[p->attach_target]->name);
-		if (p->waiting && !children_may_change(p))
-			return blocked(x, "%s is blocked in waitpid(), and none of its children will change "
-					    "state by itself", p->name);
+		/* a child's end may fall between two looks (its last thread
+		 * released, the leader's notification on its way): three looks,
+		 * 5 ms apart, before the waiter is taken as blocked */
+		if (p->waiting && !children_may_change(p)) {
+			if (++quiet_looks >= 3)
+				return blocked(x, "%s is blocked in waitpid(), and none of its children will change "
+						    "state by itself", p->name);
+			for (int64_t end = mono_ns() + 5000000, now; p->waiting && (now = mono_ns()) < end;)
+				pump(end - now, 0);
+			continue;
+		}
+		quiet_looks = 0;
 		if (!p->busy && !p->waiting)
 			return ST_OK;
 		if (budget_spent())

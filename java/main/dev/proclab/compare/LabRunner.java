@@ -162,7 +162,7 @@ public final class LabRunner {
     }
 
     /** Histories of the model tried at most, when the first one differs from the real kernel's. */
-    static final int MAX_HISTORIES = 128;
+    static final int MAX_HISTORIES = 512;
 
     /**
      * Where the kernel may choose (which of two woken waiters runs first), the model ran the first

@@ -204,6 +204,15 @@ final class Exit {
         return true;
     }
 
+    private static Task nextAliveThread(Task t) {
+        for (Task u = t.nextThread; u != null; u = u.nextThread) if ((u.flags & PF_EXITING) == 0) return u;
+        return null;
+    }
+
+    private static String label(Task t) {
+        return t.name != null ? t.name : "a thread";
+    }
+
     static Task findAliveThread(Task p) {
         for (Task t = p.groupLeader; t != null; t = t.nextThread) if ((t.flags & PF_EXITING) == 0) return t;
         return null;
@@ -212,6 +221,13 @@ final class Exit {
     /** find_new_reaper: a live thread of the group, else the nearest subreaper ancestor in the namespace, else its init. */
     Task findNewReaper(Task father, Task childReaper) {
         Task th = findAliveThread(father);
+        // threads killed together run do_exit each on its own CPU: one listed to exit after father may
+        // have set PF_EXITING (exit_signals, early in do_exit) before father looks, and is passed over
+        while (th != null && th.dyingTogether && father.firstChild != null && w.choose(
+                "whether " + label(th) + " has begun its exit when " + label(father) + " looks for a reaper",
+                List.of(label(th) + " has not", label(th) + " has")) == 1) {
+            th = nextAliveThread(th);
+        }
         if (th != null) return th;
         int level = father.ns.level;
         for (Task r = father.realParent; r != null && r.ns.level == level; r = r.realParent) {
@@ -303,10 +319,13 @@ final class Exit {
      */
     void exitInTurn(List<Task> threads, int code, int flags) {
         List<Task> left = new java.util.ArrayList<>(threads);
+        boolean together = threads.size() > 1 && hasChildren(threads);
+        if (together) for (Task u : threads) u.dyingTogether = true;
         while (!left.isEmpty()) {
             int k = 0;
             if (left.size() > 1 && hasChildren(left)) k = w.choose("which thread of the dying group exits next", names(left, " next"));
             Task u = left.remove(k);
+            u.dyingTogether = false;
             if (u.exitState != Task.ALIVE) continue;
             u.flags |= flags;
             doExit(u, code);

@@ -29,6 +29,7 @@ final class Task {
     byte run;
     byte exitState;
     boolean stopped;       // group stop (T)
+    boolean dyingTogether; // killed with other threads of its group, its do_exit still to come (Exit.exitInTurn)
     boolean stopPending;   // JOBCTL_STOP_PENDING: asleep in vfork's D, it joins the group stop when it returns
     boolean traceStopped;  // ptrace stop (t)
     boolean sigpending;    // TIF_SIGPENDING: complete_signal chose it for a group signal it has not taken yet
