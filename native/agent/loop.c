@@ -449,8 +449,16 @@ void settle_rest(struct task *t, int64_t deadline)
 {
 	if (!t || t->host_pid <= 0 || t->reaped || t->dead || t->ended || t->execd)
 		return;
-	if (t->busy && t->spinning)
-		return;
+	/* a spinner runs (R) until its spin is over by its own clock; past
+	 * that, R is a spinner that has not yet had the CPU to notice (a
+	 * loaded machine): let it get back to its loop */
+	if (t->busy && t->spinning) {
+		if (!t->busy_until || mono_ns() < t->busy_until)
+			return;
+		WAIT_UNTIL(!t->busy || t->sock < 0 || proc_state(t->host_pid) != 'R', deadline);
+		if (t->busy)
+			return; /* stopped mid-spin */
+	}
 	/* a hold about to end: let it end and the process get back to its loop,
 	 * or it may wake between this look and the observe's read */
 	if (t->busy && !t->paused && t->busy_until && t->busy_until - mono_ns() < 20000000)
