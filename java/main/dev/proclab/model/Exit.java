@@ -43,6 +43,7 @@ final class Exit {
         // exit_mm, exit_files, exit_fs
         if (t.mm != null) {
             Mm m = t.mm;
+            t.userDumpable = m.dumpable; // what __ptrace_may_access asks of it once the mm is gone
             t.mm = null;
             w.memory.mmput(m);
         }

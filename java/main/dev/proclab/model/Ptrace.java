@@ -50,8 +50,14 @@ final class Ptrace {
             if (!UserNs.capable(tracer, target.userNs)) return Errno.EPERM;
             tracer.flags |= PF_SUPERPRIV;
         }
+        // task_still_dumpable: a task whose mm is gone (a zombie) answers with the dumpability exit_mm
+        // saved, and overriding it takes CAP_SYS_PTRACE in the initial namespace (this kernel has
+        // 31e62c2ebbfd, "ptrace: slightly saner 'get_dumpable()' logic")
         if (target.mm != null && !target.mm.dumpable) {
             if (!UserNs.capable(tracer, target.mm.userNs)) return Errno.EPERM;
+            tracer.flags |= PF_SUPERPRIV;
+        } else if (target.mm == null && !target.userDumpable) {
+            if (!UserNs.capable(tracer, UserNs.INIT)) return Errno.EPERM;
             tracer.flags |= PF_SUPERPRIV;
         }
         // cap_ptrace_access_check: a target of another user namespace, or with capabilities its

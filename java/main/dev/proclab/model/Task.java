@@ -29,6 +29,7 @@ final class Task {
     byte run;
     byte exitState;
     boolean stopped;       // group stop (T)
+    boolean userDumpable;  // exit_mm saves whether its mm was dumpable (SUID_DUMP_USER)
     boolean dyingTogether; // killed with other threads of its group, its do_exit still to come (Exit.exitInTurn)
     boolean stopPending;   // JOBCTL_STOP_PENDING: asleep in vfork's D, it joins the group stop when it returns
     boolean traceStopped;  // ptrace stop (t)
