@@ -182,6 +182,7 @@ int traced_zombie(pid_t tid);
 /* whether what p's blocking wait waits for (its target, or any child) may
  * change state by itself: a program that runs or sleeps with a timer */
 int children_may_change(struct task *p);
+void children_said(struct task *p, char *buf, size_t cap);
 /* the zombie children of p's group before a step that may end the group, and
  * after it, a wait until the kernel has released those it autoreaps */
 #define ADOPTION_MAX 64

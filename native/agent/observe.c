@@ -691,6 +691,46 @@ int children_may_change(struct task *p)
 	return s.may_change;
 }
 
+struct said_scan {
+	pid_t leader;
+	char *buf;
+	size_t len, cap;
+};
+
+static void say_children(pid_t tid, const char *st, void *arg)
+{
+	(void)st;
+	struct said_scan *s = arg;
+	char path[96];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", s->leader, tid);
+	struct sbuf b = {0};
+	if (read_file(path, &b) == 0 && b.p) {
+		for (char *p = b.p; *p;) {
+			char *e;
+			long c = strtol(p, &e, 10);
+			if (e == p)
+				break;
+			p = e;
+			struct task *t = task_by_host_pid((pid_t)c);
+			int st = proc_state((pid_t)c);
+			int n = snprintf(s->buf + s->len, s->cap - s->len, "%s%s %c", s->len ? ", " : "",
+					 t ? t->name : "?", st ? st : '-');
+			if (n > 0 && (size_t)n < s->cap - s->len)
+				s->len += (size_t)n;
+		}
+	}
+	free(b.p);
+}
+
+/* "p1 Z, p2 D": the waiter's children and their states, for a refusal's message */
+void children_said(struct task *p, char *buf, size_t cap)
+{
+	struct said_scan s = {p->host_pid, buf, 0, cap};
+	buf[0] = 0;
+	if (cap > 1)
+		for_each_thread(p->host_pid, say_children, &s);
+}
+
 static void count_live(pid_t tid, const char *st, void *arg)
 {
 	(void)tid;

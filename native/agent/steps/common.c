@@ -128,9 +128,13 @@ int await_actor(struct ctx *x, struct task *p, int vfork_ok)
 		 * released, the leader's notification on its way): three looks,
 		 * 5 ms apart, before the waiter is taken as blocked */
 		if (p->waiting && !children_may_change(p)) {
-			if (++quiet_looks >= 3)
+			if (++quiet_looks >= 3) {
+				char kids[160];
+				children_said(p, kids, sizeof kids);
 				return blocked(x, "%s is blocked in waitpid(), and none of its children will change "
-						    "state by itself", p->name);
+						    "state by itself (%s %c; %s)", p->name, p->name,
+					       proc_state(p->host_pid) ?: '-', kids[0] ? kids : "no children");
+			}
 			for (int64_t end = mono_ns() + 5000000, now; p->waiting && (now = mono_ns()) < end;)
 				pump(end - now, 0);
 			continue;
