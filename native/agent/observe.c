@@ -601,7 +601,36 @@ static int timed_sleep(pid_t pid, pid_t tid)
 	return nr == SYS_nanosleep || nr == SYS_clock_nanosleep || nr == SYS_write || nr == SYS_writev;
 }
 
+/* Each child of thread tid of leader's group (/proc/PID/task/TID/children),
+ * until fn returns nonzero */
+static void for_each_child(pid_t leader, pid_t tid, int (*fn)(pid_t child, void *arg), void *arg)
+{
+	char path[96];
+	snprintf(path, sizeof path, "/proc/%d/task/%d/children", leader, tid);
+	struct sbuf b = {0};
+	if (read_file(path, &b) == 0 && b.p) {
+		for (char *p = b.p; *p;) {
+			char *e;
+			long c = strtol(p, &e, 10);
+			if (e == p || fn((pid_t)c, arg))
+				break;
+			p = e;
+		}
+	}
+	free(b.p);
+}
+
 static int progresses(pid_t pid, int depth);
+
+/* one the lab made before the exec is the lab's to move */
+static int child_progresses(pid_t c, void *arg)
+{
+	struct progress_scan *s = arg;
+	struct task *t = task_by_host_pid(c);
+	if ((!t || t->execd || t->execing) && progresses(c, s->depth + 1))
+		s->yes = 1;
+	return s->yes;
+}
 
 static void scan_progress(pid_t tid, const char *st, void *arg)
 {
@@ -616,25 +645,8 @@ static void scan_progress(pid_t tid, const char *st, void *arg)
 		return;
 	}
 	/* a shell waiting for its own child ends when that child does */
-	if (s->depth >= 8)
-		return;
-	char path[96];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", s->pid, tid);
-	struct sbuf b = {0};
-	if (read_file(path, &b) == 0 && b.p) {
-		for (char *p = b.p; *p && !s->yes;) {
-			char *e;
-			long c = strtol(p, &e, 10);
-			if (e == p)
-				break;
-			p = e;
-			/* one the lab made before the exec is the lab's to move */
-			struct task *t = task_by_host_pid((pid_t)c);
-			if ((!t || t->execd || t->execing) && progresses((pid_t)c, s->depth + 1))
-				s->yes = 1;
-		}
-	}
-	free(b.p);
+	if (s->depth < 8)
+		for_each_child(s->pid, tid, child_progresses, s);
 }
 
 /* Whether a program (with what it started) may change state by itself: a
@@ -647,30 +659,24 @@ static int progresses(pid_t pid, int depth)
 	return s.yes;
 }
 
+/* a lab process changes state only when a step tells it to; a program (or
+ * a process the lab did not make) of its own accord; and any is on its way
+ * when a thread of it is through its exit */
+static int child_may_change(pid_t c, void *arg)
+{
+	struct child_scan *s = arg;
+	struct task *t = task_by_host_pid(c);
+	if (((!t || t->execd || t->execing) && progresses(c, 0)) || group_exiting(c))
+		s->may_change = 1;
+	return s->may_change;
+}
+
 static void scan_children(pid_t tid, const char *st, void *arg)
 {
 	(void)st;
 	struct child_scan *s = arg;
-	char path[96];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", s->leader, tid);
-	struct sbuf b = {0};
-	if (read_file(path, &b) == 0 && b.p) {
-		for (char *p = b.p; *p && !s->may_change;) {
-			char *e;
-			long c = strtol(p, &e, 10);
-			if (e == p)
-				break;
-			p = e;
-			/* a lab process changes state only when a step tells it to; a
-			 * program (or a process the lab did not make) of its own accord */
-			struct task *t = task_by_host_pid((pid_t)c);
-			if ((!t || t->execd || t->execing) && progresses((pid_t)c, 0))
-				s->may_change = 1;
-			else if (group_exiting((pid_t)c))
-				s->may_change = 1;
-		}
-	}
-	free(b.p);
+	if (!s->may_change)
+		for_each_child(s->leader, tid, child_may_change, s);
 }
 
 int children_may_change(struct task *p)
@@ -697,29 +703,22 @@ struct said_scan {
 	size_t len, cap;
 };
 
+static int say_child(pid_t c, void *arg)
+{
+	struct said_scan *s = arg;
+	struct task *t = task_by_host_pid(c);
+	int st = proc_state(c);
+	int n = snprintf(s->buf + s->len, s->cap - s->len, "%s%s %c", s->len ? ", " : "", t ? t->name : "?", st ? st : '-');
+	if (n > 0 && (size_t)n < s->cap - s->len)
+		s->len += (size_t)n;
+	return 0;
+}
+
 static void say_children(pid_t tid, const char *st, void *arg)
 {
 	(void)st;
 	struct said_scan *s = arg;
-	char path[96];
-	snprintf(path, sizeof path, "/proc/%d/task/%d/children", s->leader, tid);
-	struct sbuf b = {0};
-	if (read_file(path, &b) == 0 && b.p) {
-		for (char *p = b.p; *p;) {
-			char *e;
-			long c = strtol(p, &e, 10);
-			if (e == p)
-				break;
-			p = e;
-			struct task *t = task_by_host_pid((pid_t)c);
-			int st = proc_state((pid_t)c);
-			int n = snprintf(s->buf + s->len, s->cap - s->len, "%s%s %c", s->len ? ", " : "",
-					 t ? t->name : "?", st ? st : '-');
-			if (n > 0 && (size_t)n < s->cap - s->len)
-				s->len += (size_t)n;
-		}
-	}
-	free(b.p);
+	for_each_child(s->leader, tid, say_child, s);
 }
 
 /* "p1 Z, p2 D": the waiter's children and their states, for a refusal's message */
