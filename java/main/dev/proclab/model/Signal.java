@@ -464,6 +464,9 @@ final class Signal {
             // it joins when its tracer lets it go (__ptrace_unlink wakes it into do_signal_stop)
             if (u != t && (u.run == Task.VFORK || u.traceStopped)) {
                 u.stopPending = true;
+                // signal_wake_up sets TIF_SIGPENDING though it cannot wake a killable sleeper: from now
+                // on wants_signal passes it by, so a fatal signal to the stopped group finds no taker
+                if (u.run == Task.VFORK) u.sigpending = true;
                 joinLater = true;
                 continue;
             }
