@@ -34,7 +34,7 @@ final class Exec {
     int exec(Task p, List<String> argv) {
         // do_execveat_common: PF_NPROC_EXCEEDED left by set_user, still over the limit → EAGAIN
         long nproc = p.signal.soft(Sig.NPROC);
-        if ((p.flags & PF_NPROC_EXCEEDED) != 0 && !p.capable() && nproc != RLIM_INFINITY && w.nprocOf(p.uid)[0] > nproc)
+        if ((p.flags & PF_NPROC_EXCEEDED) != 0 && !p.capable() && nproc != RLIM_INFINITY && w.nprocOf(p.kuid)[0] > nproc)
             return Errno.EAGAIN;
         p.flags &= ~PF_NPROC_EXCEEDED;
         // alloc_bprm → do_open_execat, search_binary_handler: the machine says what this name finds

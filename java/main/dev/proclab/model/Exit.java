@@ -245,7 +245,7 @@ final class Exit {
         if (p.exitState == Task.DEAD) return;
         if (p.exitState == Task.ALIVE) throw new IllegalStateException("release of a live task");
         if (p.ptracer != null) w.ptrace.untrace(p); // ptrace_release_task
-        w.nprocOf(p.uid)[0]--;
+        w.nprocOf(p.kuid)[0]--;
         if (p.inCgroup) w.cgroupCount--;
         w.nrThreads--;
         Sig s = p.signal;

@@ -48,7 +48,7 @@ final class Fork {
         if ((cf & CloneFlags.NEWUSER) != 0 && cur.inUserNs && cur.mappedUid == -1) return Errno.EPERM;
 
         // copy_creds + the RLIMIT_NPROC check (is_rlimit_overlimit; not for INIT_USER)
-        int[] count = w.nprocOf(cur.uid);
+        int[] count = w.nprocOf(cur.kuid);
         long lim = cur.signal.soft(Sig.NPROC);
         // is_rlimit_overlimit, unless the real user is INIT_USER (or capable(CAP_SYS_RESOURCE/ADMIN))
         if (!cur.initUser() && !cur.capable() && lim != RLIM_INFINITY && count[0] + 1L > lim) return Errno.EAGAIN;

@@ -94,8 +94,8 @@ final class Sys {
     }
 
     void setUidRaw(Task t, int uid) {
-        w.nprocOf(t.uid)[0]--;
-        w.nprocOf(uid)[0]++;
+        w.nprocOf(t.kuid)[0]--;
+        w.nprocOf(kernelUid(t, uid))[0]++;
         t.uid = t.suid = uid;
         t.kuid = t.ksuid = kernelUid(t, uid);
     }
@@ -116,7 +116,7 @@ final class Sys {
         if (p.nsCapable()) {
             p.flags |= PF_SUPERPRIV; // ns_capable_setid(CAP_SETUID)
             if (uid != p.uid) {
-                int[] cnt = w.nprocOf(uid);
+                int[] cnt = w.nprocOf(kernelUid(p, uid));
                 long lim = p.signal.soft(Sig.NPROC);
                 if (uid != 0 && lim != RLIM_INFINITY && cnt[0] > lim) p.flags |= PF_NPROC_EXCEEDED;
                 else p.flags &= ~PF_NPROC_EXCEEDED;

@@ -63,7 +63,9 @@ final class World {
     // signals the kernel sends while a step runs (an exit signal), delivered when the step is done
     final ArrayList<long[]> kernelSignals = new ArrayList<>(); // {sig}
     final ArrayList<Task> kernelSignalTargets = new ArrayList<>();
-    final HashMap<Integer, int[]> nproc = new HashMap<>(); // uid → tasks (ucounts' RLIMIT_NPROC count)
+    // kernel uid → its tasks, threads and zombies included (ucounts' RLIMIT_NPROC count): a task of a
+    // child user namespace keeps its creator's kuid and counts there too (inc_rlimit_ucounts' walk up)
+    final HashMap<Integer, int[]> nproc = new HashMap<>();
     List<Event> events;
 
     PidNs hostNs, labNs;
