@@ -56,6 +56,7 @@ final class Exec {
         // de_thread: the other threads die; a traced one stays a zombie until its tracer lets it go,
         // and until then the exec waits (D); a non-leader then takes over the leader's pid
         if (!deThread(p)) {
+            if (p.exitState != Task.ALIVE) return 0; // killed in de_thread: the call never returns
             p.run = Task.EXEC;
             p.execArgv = List.copyOf(argv);
             p.signal.groupExecTask = p;
@@ -109,6 +110,13 @@ final class Exec {
         w.trace.event(p, "task_rename", null, p.comm);
         w.trace.event(p, "sched_process_exec", null, base);
         p.flags = (p.flags & ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NOFREEZE | PF_NO_SETAFFINITY)) | PF_RANDOMIZE;
+        if (wokenBeforeProgram) {
+            // between __set_task_comm and the self_exec_id bump: an exit signal that comes now is still
+            // the one the child was made with (do_notify_parent compares the exec ids)
+            wokenBeforeProgram = false;
+            runWoken();
+            if (p.exitState != Task.ALIVE) return;
+        }
         p.execd = true;
         p.selfExecId++;
         // back in user mode it first takes what was sent while it waited in D (a stop, a signal that
@@ -116,9 +124,6 @@ final class Exec {
         // the program runs (a stopped one when it is continued)
         if (waited) p.sigpending |= p.signal.pending != 0;
         if (p.sigpending) w.signal.takePending(p);
-        // what de_thread woke (a tracee its zapped tracer thread let go) runs in microseconds; a program
-        // takes milliseconds to load and start, so even one that ends at once ends after them
-        w.signal.resumeWoken();
         if (p.exitState == Task.ALIVE) w.programs.runProgram(p, base, argv);
     }
 
@@ -133,9 +138,28 @@ final class Exec {
         List<Task> others = new java.util.ArrayList<>();
         for (Task t = p.groupLeader; t != null; t = t.nextThread) if (t != p && t.exitState == Task.ALIVE) others.add(t);
         w.exit.exitInTurn(others, WaitStatus.exited(0), PF_SIGNALED);
+        // what the zapped threads' exits woke (a tracee let go) runs on its own CPU: while de_thread
+        // still waits for them to be released (a signal it sends the group then, its exit signal, can
+        // kill the exec), after the new comm but before the exec id changes (its exit signal still
+        // kills), or later (all three seen here, with a tracee whose exit signal is fatal to the group)
+        if (w.signal.anyWoken()) {
+            int when = w.choose("when a task the zap woke runs, against the exec",
+                    List.of("while de_thread waits", "before the exec id changes", "after the exec"));
+            if (when == 0) runWoken();
+            wokenBeforeProgram = when == 1;
+            if (p.exitState != Task.ALIVE) return false;
+        }
         if (waitsForThreads(p)) return false;
         takeOver(p);
         return true;
+    }
+
+    /** A task the zap woke runs before the exec's self_exec_id bump ({@link #deThread}'s choice). */
+    private boolean wokenBeforeProgram;
+
+    private void runWoken() {
+        w.signal.resumeWoken();
+        w.signal.flushKernelSignals();
     }
 
     /** notify_count: threads of p's group, but p and the leader, not yet released (a traced zombie). */

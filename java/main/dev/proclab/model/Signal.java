@@ -195,6 +195,10 @@ final class Signal {
 
     private final java.util.List<Task> resuming = new java.util.ArrayList<>();
 
+    boolean anyWoken() {
+        return !resuming.isEmpty();
+    }
+
     /** A task woken in the step (a vfork parent let go, a tracee detached): it runs once the step's signals are sent and its waiters have run. */
     void resumeAfterStep(Task parent) {
         resuming.add(parent);
