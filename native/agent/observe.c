@@ -352,6 +352,12 @@ static void scan_signal(pid_t tid, const char *st, void *arg)
 		return;
 	s->live++;
 	if ((status_mask(st, "ShdPnd:\t") | status_mask(st, "SigPnd:\t")) & s->bit) {
+		/* asleep with PF_EXITING: through get_signal and do_exit's
+		 * signal work, now a namespace init's zap_pid_ns_processes wait;
+		 * a SIGKILL left in the shared queue (the private one was taken)
+		 * is no signal to come */
+		if (state == 'S' && (thread_flags(s->leader, tid) & PF_EXITING))
+			return;
 		s->pending = 1;
 		/* SIGKILL wakes stopped, traced and killable sleepers (wants_signal,
 		 * signal_wake_up with resume): queued, it is on its way, not withheld */
