@@ -267,10 +267,10 @@ final class Exec {
         if (leader.ptracer == null || leader.exitState != Task.ZOMBIE) return;
         for (Task u : w.waiters) {
             if (u.run != Task.WAIT || u.waitAny || u.waitTarget != leader || u.signal != leader.ptracer.signal) continue;
-            if (u.stopped || u.traceStopped || u.exitState != Task.ALIVE || u.waitWake == u.signal.chldWakeups) continue;
+            if (u.stopped || u.traceStopped || u.exitState != Task.ALIVE || u.waitWake == Exit.wakeCount(u)) continue;
             if (w.choose("whether the tracer's wait looks again before de_thread gives the leader's pid away",
                     List.of("the pids are swapped first", "the tracer looks first, and sleeps on")) == 1) {
-                u.waitWake = u.signal.chldWakeups;
+                u.waitWake = Exit.wakeCount(u);
             }
         }
     }

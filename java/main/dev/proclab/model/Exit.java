@@ -434,10 +434,10 @@ final class Exit {
         }
         // blocks in do_wait until a child changes state
         waiter.run = Task.WAIT;
-        waiter.waitWake = waiter.signal.chldWakeups; // asleep on wait_chldexit from here
         waiter.waitTarget = t;
         waiter.waitAny = any;
         waiter.waitOpts = opts;
+        waiter.waitWake = wakeCount(waiter); // asleep on wait_chldexit from here
         w.waiters.add(waiter);
         // a child's program that ends by itself (its timer) ends the wait: the step waits for it, as the
         // agent does, and the lab's clock moves on to that moment
@@ -595,6 +595,11 @@ final class Exit {
     /** While set, tryWait only says whether a wait would return now, and changes nothing. */
     private boolean probing;
 
+    /** The wake-ups that make a sleeping waiter look again: its group's, or with __WNOTHREAD its own. */
+    static long wakeCount(Task waiter) {
+        return (waiter.waitOpts & WNOTHREAD) != 0 ? waiter.ownWakeups : waiter.signal.chldWakeups;
+    }
+
     /** Whether waiter's blocked wait would return now (ECHILD included). */
     private boolean wouldReturn(Task waiter) {
         probing = true;
@@ -604,7 +609,7 @@ final class Exit {
             // signal SIGCHLD, so __WCLONE no longer finds it) does not end the wait with ECHILD, and one
             // that becomes its child without a wake-up (a zombie its leader's exit hands to it, a thread
             // of the same group: forget_original_parent notifies nobody) is not reaped either
-            if (waiter.signal.chldWakeups == waiter.waitWake) return false;
+            if (wakeCount(waiter) == waiter.waitWake) return false;
             return tryWait(waiter, waiter.waitTarget, waiter.waitAny, waiter.waitOpts) != -1;
         } finally {
             probing = false;
@@ -638,7 +643,7 @@ final class Exit {
                 // those woken that found nothing sleep again, until the next wake-up
                 for (Task waiter : w.waiters) {
                     if (!waiter.stopped && !waiter.traceStopped && !(waiter.sigpending && waiter.signal.pending != 0)) {
-                        waiter.waitWake = waiter.signal.chldWakeups;
+                        waiter.waitWake = wakeCount(waiter);
                     }
                 }
                 return;

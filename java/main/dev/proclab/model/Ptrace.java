@@ -206,7 +206,7 @@ final class Ptrace {
                 boolean gone = !u.isLeader();
                 if (!gone && u.signal.nrThreads == 1) {
                     if (u.realParent.signal != tracer.signal) gone = w.signal.notifyParent(u, u.exitSignal);
-                    else if (gone = tracer.sighand.ignores(Signals.SIGCHLD)) tracer.signal.chldWakeups++; // __wake_up_parent
+                    else if (gone = tracer.sighand.ignores(Signals.SIGCHLD)) Signal.wakeParent(tracer); // __wake_up_parent
                 }
                 if (gone) dead.add(u);
             }

@@ -18,10 +18,19 @@ final class Signal {
         this.w = w;
     }
 
+    /**
+     * __wake_up_parent(p, parent): every waiter on the group's wait_chldexit looks again, but one with
+     * __WNOTHREAD only if parent is its own thread (child_wait_callback → pid_child_should_wake).
+     */
+    static void wakeParent(Task parent) {
+        parent.signal.chldWakeups++;
+        parent.ownWakeups++;
+    }
+
     /** do_notify_parent: signal the parent; true when the child is to be autoreaped (SIGCHLD ignored). */
     boolean notifyParent(Task t, int sig) {
         Task parent = t.parent(); // tsk->parent: the tracer while traced
-        parent.signal.chldWakeups++; // __wake_up_parent: its waiters look again
+        wakeParent(parent); // __wake_up_parent: its waiters look again
         // a parent that exec'd since the fork (self_exec_id moved) gets SIGCHLD, not the signal it asked
         // for: do_notify_parent checks every sig but SIGCHLD, none (0) too
         if (sig >= 0 && sig != Signals.SIGCHLD && t.parentExecId != parent.selfExecId) sig = Signals.SIGCHLD;
@@ -384,7 +393,7 @@ final class Signal {
      */
     void notifyCldstop(Task to) {
         if (to == null || to.exitState != Task.ALIVE) return;
-        to.signal.chldWakeups++; // "Even if SIGCHLD is not generated, we must wake up wait4 calls."
+        wakeParent(to); // "Even if SIGCHLD is not generated, we must wake up wait4 calls."
         if (to.sighand.ignores(Signals.SIGCHLD)) return;
         queueKernelSignal(to, Signals.SIGCHLD);
     }

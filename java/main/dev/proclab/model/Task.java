@@ -81,7 +81,8 @@ final class Task {
     Task waitTarget;
     boolean waitAny;
     int waitOpts;
-    long waitWake;         // Sig.chldWakeups when it last went to sleep in do_wait
+    long waitWake;         // its wake count (Exit.wakeCount) when it last went to sleep in do_wait
+    long ownWakeups;       // __wake_up_parent calls naming this thread the parent (what wakes a __WNOTHREAD wait)
     // a wait that returned in the kernel, caught by a group stop on its way back to user mode: the lab
     // learns of it after SIGCONT (untold); meanwhile it knows what it knew before (prior*)
     boolean untold;
