@@ -73,7 +73,9 @@ final class Signal {
             w.kernelSignals.clear();
             killedInOrder(targets, sigs);
             List<Task> late = waitersAfterChildren(targets);
-            sendAndTake(targets, sigs, t -> !waitsLate(late, t));
+            List<Task> early = stoppedVictimsFirst(targets, sigs);
+            for (Task v : early) sendAndTake(targets, sigs, t -> t.groupLeader == v);
+            sendAndTake(targets, sigs, t -> !waitsLate(late, t) && !waitsLate(early, t));
             for (Task waiter : late) {
                 w.exit.scanBeforeSignals(waiter, () -> sendAndTake(targets, sigs, t -> t.groupLeader == waiter.groupLeader));
             }
@@ -148,6 +150,35 @@ final class Signal {
         List<Task> wake = new ArrayList<>(toWake);
         toWake.clear();
         for (Task u : wake) deliver(u);
+    }
+
+    /**
+     * A stopped process that the batch sends a fatal signal and SIGCONT (kill_orphaned_pgrp) dies only
+     * when SIGCONT has woken it, after those the fatal shortcut ended as the signal was queued; but each
+     * runs its exit on its own CPU, so it may die first. That shows where its parent dies in the same
+     * batch: the child's exit is then told to the parent (reaped at once if it ignores SIGCHLD), not to
+     * a reaper. The world chooses, for each such child; the model's first way is the queue's order.
+     */
+    private List<Task> stoppedVictimsFirst(List<Task> targets, List<long[]> sigs) {
+        List<Task> first = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            Task t = targets.get(i).groupLeader;
+            int sig = (int) sigs.get(i)[0];
+            if (first.contains(t) || t.signal.stopSig == 0 || t.signal.live == 0 || !fatal(t, sig) || t.blocks(sig)) continue;
+            if (!sentInBatch(targets, sigs, t, Signals.SIGCONT)) continue;
+            Task parent = t.realParent == null ? null : t.realParent.groupLeader;
+            if (parent == null || parent.signal.stopSig != 0 || !targets.contains(parent)) continue;
+            int k = targets.indexOf(parent);
+            if (!diesAtOnce(parent, (int) sigs.get(k)[0])) continue;
+            if (w.choose("whether " + label(t) + ", stopped, dies before its parent killed with it",
+                    List.of(label(parent) + " first", label(t) + " first")) == 1) first.add(t);
+        }
+        return first;
+    }
+
+    private static boolean sentInBatch(List<Task> targets, List<long[]> sigs, Task t, int sig) {
+        for (int i = 0; i < targets.size(); i++) if (targets.get(i).groupLeader == t && sigs.get(i)[0] == sig) return true;
+        return false;
     }
 
     private static boolean waitsLate(List<Task> late, Task t) {
