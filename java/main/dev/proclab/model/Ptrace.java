@@ -180,7 +180,9 @@ final class Ptrace {
         // dies of comes after the tracer's own end has been told. A tracee let go from a ptrace stop
         // is inside get_signal, which dequeues what is shared once it runs: the tracer's own exit
         // signal to the tracee's group included, though complete_signal chose another thread for it.
-        if (t.exitState == Task.ALIVE && !t.stopped && t.run != Task.VFORK && ((t.signal.pending != 0 || inGetSignal) && !traced(t) || t.stopPending)) {
+        // (inside get_signal it takes them itself, though a sibling thread is still traced)
+        if (t.exitState == Task.ALIVE && !t.stopped && t.run != Task.VFORK
+                && (inGetSignal || t.signal.pending != 0 && !traced(t) || t.stopPending)) {
             t.sigpending = true;
             w.signal.resumeAfterStep(t);
         }

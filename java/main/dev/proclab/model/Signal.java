@@ -229,7 +229,22 @@ final class Signal {
      */
     boolean resumeWoken() {
         boolean any = !resuming.isEmpty();
-        while (!resuming.isEmpty()) w.fork.resumeFromVfork(resuming.remove(0));
+        while (!resuming.isEmpty()) {
+            // threads of one group woken together (a tracer's exit lets them all go) each run on their own
+            // CPU: whichever gets to get_signal first takes what the group has pending
+            Task first = resuming.get(0);
+            List<Task> mates = new ArrayList<>();
+            for (Task u : resuming) if (u.signal == first.signal) mates.add(u);
+            int k = 0;
+            if (mates.size() > 1 && first.signal.pending != 0) {
+                List<String> ways = new ArrayList<>();
+                for (Task u : mates) ways.add(label(u) + " first");
+                k = w.choose("which thread let go takes its group's pending signal first", ways);
+            }
+            Task next = mates.get(k);
+            resuming.remove(next);
+            w.fork.resumeFromVfork(next);
+        }
         return any;
     }
 
