@@ -351,7 +351,8 @@ static void scan_signal(pid_t tid, const char *st, void *arg)
 	if (!state || state == 'Z' || state == 'X')
 		return;
 	s->live++;
-	if ((status_mask(st, "ShdPnd:\t") | status_mask(st, "SigPnd:\t")) & s->bit) {
+	unsigned long long pend = status_mask(st, "ShdPnd:\t") | status_mask(st, "SigPnd:\t");
+	if (pend & s->bit) {
 		/* asleep with PF_EXITING: through get_signal and do_exit's
 		 * signal work, now a namespace init's zap_pid_ns_processes wait;
 		 * a SIGKILL left in the shared queue (the private one was taken)
@@ -381,7 +382,6 @@ static void scan_signal(pid_t tid, const char *st, void *arg)
 		 * accord; but with a signal pending that it does not block (SIGCONT
 		 * has just let it go with one queued) it is on its way to take it */
 		struct task *t = task_by_host_pid(tid);
-		unsigned long long pend = status_mask(st, "ShdPnd:\t") | status_mask(st, "SigPnd:\t");
 		if (!t || !(t->execd || (t->busy && t->spinning)) || (pend & ~status_mask(st, "SigBlk:\t")))
 			s->running = 1;
 	}

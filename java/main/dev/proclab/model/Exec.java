@@ -110,10 +110,10 @@ final class Exec {
         w.trace.event(p, "task_rename", null, p.comm);
         w.trace.event(p, "sched_process_exec", null, base);
         p.flags = (p.flags & ~(PF_RANDOMIZE | PF_FORKNOEXEC | PF_NOFREEZE | PF_NO_SETAFFINITY)) | PF_RANDOMIZE;
-        if (wokenBeforeProgram) {
+        if (wokenBeforeExecId) {
             // between __set_task_comm and the self_exec_id bump: an exit signal that comes now is still
             // the one the child was made with (do_notify_parent compares the exec ids)
-            wokenBeforeProgram = false;
+            wokenBeforeExecId = false;
             runWoken();
             if (p.exitState != Task.ALIVE) return;
         }
@@ -142,20 +142,17 @@ final class Exec {
         // still waits for them to be released (a signal it sends the group then, its exit signal, can
         // kill the exec), after the new comm but before the exec id changes (its exit signal still
         // kills), or later (all three seen here, with a tracee whose exit signal is fatal to the group)
-        if (w.signal.anyWoken()) {
-            int when = w.choose("when a task the zap woke runs, against the exec",
-                    List.of("while de_thread waits", "before the exec id changes", "after the exec"));
-            if (when == 0) runWoken();
-            wokenBeforeProgram = when == 1;
-            if (p.exitState != Task.ALIVE) return false;
-        }
-        if (waitsForThreads(p)) return false;
+        int when = !w.signal.anyWoken() ? 2 : w.choose("when a task the zap woke runs, against the exec",
+                List.of("while de_thread waits", "before the exec id changes", "after the exec"));
+        if (when == 0) runWoken();
+        if (p.exitState != Task.ALIVE || waitsForThreads(p)) return false; // an exec that waits: they run meanwhile
+        wokenBeforeExecId = when == 1; // finish, next, runs them at that point
         takeOver(p);
         return true;
     }
 
     /** A task the zap woke runs before the exec's self_exec_id bump ({@link #deThread}'s choice). */
-    private boolean wokenBeforeProgram;
+    private boolean wokenBeforeExecId;
 
     private void runWoken() {
         w.signal.resumeWoken();

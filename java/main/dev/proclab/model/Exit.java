@@ -205,17 +205,13 @@ final class Exit {
         return true;
     }
 
-    private static Task nextAliveThread(Task t) {
-        for (Task u = t.nextThread; u != null; u = u.nextThread) if ((u.flags & PF_EXITING) == 0) return u;
-        return null;
-    }
-
-    private static String label(Task t) {
-        return t.name != null ? t.name : "a thread";
-    }
-
     static Task findAliveThread(Task p) {
-        for (Task t = p.groupLeader; t != null; t = t.nextThread) if ((t.flags & PF_EXITING) == 0) return t;
+        return aliveThreadFrom(p.groupLeader);
+    }
+
+    /** The first thread from t on (in the group's order) without PF_EXITING. */
+    private static Task aliveThreadFrom(Task t) {
+        for (Task u = t; u != null; u = u.nextThread) if ((u.flags & PF_EXITING) == 0) return u;
         return null;
     }
 
@@ -225,9 +221,9 @@ final class Exit {
         // threads killed together run do_exit each on its own CPU: one listed to exit after father may
         // have set PF_EXITING (exit_signals, early in do_exit) before father looks, and is passed over
         while (th != null && th.dyingTogether && father.firstChild != null && w.choose(
-                "whether " + label(th) + " has begun its exit when " + label(father) + " looks for a reaper",
-                List.of(label(th) + " has not", label(th) + " has")) == 1) {
-            th = nextAliveThread(th);
+                "whether " + th.label() + " has begun its exit when " + father.label() + " looks for a reaper",
+                List.of(th.label() + " has not", th.label() + " has")) == 1) {
+            th = aliveThreadFrom(th.nextThread);
         }
         if (th != null) return th;
         int level = father.ns.level;
@@ -299,9 +295,8 @@ final class Exit {
         // thread that takes the signal takes it there for sure
         for (Task u = leader; u != null; u = u.nextThread) {
             if (!w.returnedInStep.contains(u) || u.exitState != Task.ALIVE) continue;
-            String who = u.name != null ? u.name : "a thread";
             if (u == t || w.choose("whether a returned wait reaches user mode before the group exit",
-                    List.of(who + " returns first", who + " dies first")) == 1) {
+                    List.of(u.label() + " returns first", u.label() + " dies first")) == 1) {
                 untell(u);
             }
         }

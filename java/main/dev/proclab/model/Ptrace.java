@@ -53,11 +53,9 @@ final class Ptrace {
         // task_still_dumpable: a task whose mm is gone (a zombie) answers with the dumpability exit_mm
         // saved, and overriding it takes CAP_SYS_PTRACE in the initial namespace (this kernel has
         // 31e62c2ebbfd, "ptrace: slightly saner 'get_dumpable()' logic")
-        if (target.mm != null && !target.mm.dumpable) {
-            if (!UserNs.capable(tracer, target.mm.userNs)) return Errno.EPERM;
-            tracer.flags |= PF_SUPERPRIV;
-        } else if (target.mm == null && !target.userDumpable) {
-            if (!UserNs.capable(tracer, UserNs.INIT)) return Errno.EPERM;
+        boolean dumpable = target.mm != null ? target.mm.dumpable : target.userDumpable;
+        if (!dumpable) {
+            if (!UserNs.capable(tracer, target.mm != null ? target.mm.userNs : UserNs.INIT)) return Errno.EPERM;
             tracer.flags |= PF_SUPERPRIV;
         }
         // cap_ptrace_access_check: a target of another user namespace, or with capabilities its
@@ -178,9 +176,9 @@ final class Ptrace {
         // (a vfork parent in D does not run: it takes them when its child lets it go)
         // It runs only after its tracer's exit is over (exit_notify included): a signal it then
         // dies of comes after the tracer's own end has been told. A tracee let go from a ptrace stop
-        // is inside get_signal, which dequeues what is shared once it runs: the tracer's own exit
-        // signal to the tracee's group included, though complete_signal chose another thread for it.
-        // (inside get_signal it takes them itself, though a sibling thread is still traced)
+        // is inside get_signal, which dequeues what is shared once it runs (the tracer's own exit
+        // signal to the tracee's group included, though complete_signal chose another thread for it),
+        // and takes it itself though a thread of its group is still traced.
         if (t.exitState == Task.ALIVE && !t.stopped && t.run != Task.VFORK
                 && (inGetSignal || t.signal.pending != 0 && !traced(t) || t.stopPending)) {
             t.sigpending = true;

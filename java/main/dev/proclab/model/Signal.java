@@ -101,7 +101,7 @@ final class Signal {
         List<Task> order = new ArrayList<>();
         while (victims.size() > 1) {
             List<String> ways = new ArrayList<>();
-            for (Task v : victims) ways.add(label(v) + " next");
+            for (Task v : victims) ways.add(v.label() + " next");
             order.add(victims.remove(w.choose("which of the processes killed together exits next", ways)));
         }
         order.add(victims.get(0));
@@ -170,8 +170,8 @@ final class Signal {
             if (parent == null || parent.signal.stopSig != 0 || !targets.contains(parent)) continue;
             int k = targets.indexOf(parent);
             if (!diesAtOnce(parent, (int) sigs.get(k)[0])) continue;
-            if (w.choose("whether " + label(t) + ", stopped, dies before its parent killed with it",
-                    List.of(label(parent) + " first", label(t) + " first")) == 1) first.add(t);
+            if (w.choose("whether " + t.label() + ", stopped, dies before its parent killed with it",
+                    List.of(parent.label() + " first", t.label() + " first")) == 1) first.add(t);
         }
         return first;
     }
@@ -238,7 +238,7 @@ final class Signal {
             int k = 0;
             if (mates.size() > 1 && first.signal.pending != 0) {
                 List<String> ways = new ArrayList<>();
-                for (Task u : mates) ways.add(label(u) + " first");
+                for (Task u : mates) ways.add(u.label() + " first");
                 k = w.choose("which thread let go takes its group's pending signal first", ways);
             }
             Task next = mates.get(k);
@@ -532,7 +532,7 @@ final class Signal {
             // a wait that has just returned: the thread that stops is on its way back to user mode (get_signal
             // before the return); another may have got there first, or be caught by the stop too
             if (w.returnedInStep.contains(u) && (u == t || w.choose("whether a returned wait reaches user mode before the group stop",
-                    List.of(label(u) + " returns first", label(u) + " stops first")) == 1)) {
+                    List.of(u.label() + " returns first", u.label() + " stops first")) == 1)) {
                 w.exit.untell(u);
             }
             u.stopped = true;
@@ -570,10 +570,6 @@ final class Signal {
         leader.signal.contUntold = false;
         notifyCldstop(leader.realParent);
         if (leader.ptracer != null && leader.ptracer.signal != leader.realParent.signal) notifyCldstop(leader.ptracer);
-    }
-
-    private static String label(Task u) {
-        return u.name != null ? u.name : "a thread";
     }
 
     /** prepare_signal for SIGCONT: every pending stop signal goes; a stopped group runs again (true). */
@@ -622,7 +618,7 @@ final class Signal {
         }
         if (takers.size() > 1 && choice) {
             List<String> ways = new ArrayList<>();
-            for (Task u : takers) ways.add((u.name != null ? u.name : "a thread") + " takes it");
+            for (Task u : takers) ways.add(u.label() + " takes it");
             Task first = takers.get(w.choose("which woken thread takes the signal that waited for SIGCONT", ways));
             woken.remove(first);
             woken.add(0, first);

@@ -123,6 +123,11 @@ final class Task {
         return (blocked & (1L << sig)) != 0;
     }
 
+    /** Its lab name, for a choice's or an event's words. */
+    String label() {
+        return name != null ? name : "a thread";
+    }
+
     boolean isLeader() {
         return groupLeader == this;
     }
